@@ -1,0 +1,33 @@
+"""nbgrader settings for the Customer Service Workbook course.
+
+Paths are absolute so that nbgrader finds the course from any working directory
+(and so that the gradebook is a real file: nbgrader cannot use an in-memory one).
+"""
+
+import os
+
+c = get_config()  # noqa: F821  (nbgrader provides get_config)
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "customer-service-workbook"
+c.CourseDirectory.root = here
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+c.Exchange.root = os.path.join(here, "exchange")
+
+# Every notebook is run in a fresh kernel when it is graded. One cell may take a
+# minute (a full sample dataset analysed on a slow laptop takes a few seconds);
+# a cell that loops forever is stopped at the limit rather than hanging the run.
+c.ExecutePreprocessor.timeout = 60
+c.ExecutePreprocessor.interrupt_on_timeout = True
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# What a learner sees where the solution was taken out.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

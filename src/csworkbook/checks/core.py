@@ -1,0 +1,135 @@
+"""The machinery every task's check shares."""
+
+from __future__ import annotations
+
+import html
+import sys
+from dataclasses import dataclass
+
+_MISSING = object()
+
+
+class Incorrect(AssertionError):
+    """Raised by a check with a message for the learner."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a check or hint returns; shows as a coloured note in a notebook."""
+
+    status: str  # "correct" | "incorrect" | "not attempted" | "hint"
+    message: str
+    task: str = ""
+
+    _STYLE = {
+        "correct": ("Correct", "#1b5e20", "#e8f5e9"),
+        "incorrect": ("Not yet", "#b71c1c", "#ffebee"),
+        "not attempted": ("Not attempted", "#0d47a1", "#e3f2fd"),
+        "hint": ("Hint", "#4a3b00", "#fff8e1"),
+    }
+
+    @property
+    def correct(self) -> bool:
+        return self.status == "correct"
+
+    def __str__(self) -> str:
+        label = self._STYLE[self.status][0]
+        prefix = f"{self.task} - " if self.task else ""
+        return f"{prefix}{label}: {self.message}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        # The status is spelled out in words as well as colour, for readers who
+        # cannot tell red from green and for screen readers.
+        label, fg, bg = self._STYLE[self.status]
+        prefix = f"{html.escape(self.task)} &mdash; " if self.task else ""
+        return (
+            f'<div role="status" style="border-left:4px solid {fg};background:{bg};'
+            f'color:{fg};padding:6px 10px;margin:4px 0">'
+            f"<strong>{prefix}{label}:</strong> {html.escape(self.message)}</div>"
+        )
+
+
+class Problem:
+    """One practice task.
+
+    A subclass names the variable or function the learner defines (``var``),
+    gives tiered ``hints``, and implements ``check_answer(answer)`` raising
+    ``Incorrect`` with a helpful message. ``placeholder_values`` are the values a
+    learner starts with (treated as not attempted).
+    """
+
+    task = ""
+    var = ""
+    hints: tuple[str, ...] = ()
+    placeholder_values: tuple = (None, Ellipsis)
+
+    def __init__(self) -> None:
+        self.hints_shown = 0
+        self.checks_run = 0
+
+    # -- what subclasses write ------------------------------------------------
+    def check_answer(self, answer) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- what learners call ---------------------------------------------------
+    def check(self, answer=_MISSING) -> Feedback:
+        """Check your answer. With no argument, looks up the name the task asks for."""
+        self.checks_run += 1
+        if answer is _MISSING:
+            answer = sys._getframe(1).f_globals.get(self.var, _MISSING)
+        if answer is _MISSING or any(answer is p for p in self.placeholder_values):
+            return Feedback(
+                "not attempted",
+                f"define `{self.var}` in the cell above and run it, then check again.",
+                self.task,
+            )
+        try:
+            self.check_answer(answer)
+        except Incorrect as exc:
+            return Feedback("incorrect", str(exc), self.task)
+        except NotImplementedError:
+            return Feedback("not attempted", f"`{self.var}` still raises NotImplementedError.", self.task)
+        except Exception as exc:  # the learner's own code failed while being checked
+            return Feedback(
+                "incorrect",
+                f"running your `{self.var}` raised {type(exc).__name__}: {exc}",
+                self.task,
+            )
+        return Feedback("correct", self.praise(), self.task)
+
+    def hint(self, n: int | None = None) -> Feedback:
+        """Show the next hint (or hint ``n``). Each hint gives away a little more."""
+        if not self.hints:
+            return Feedback("hint", "there are no hints for this task.", self.task)
+        if n is None:
+            n = min(self.hints_shown + 1, len(self.hints))
+        if not 1 <= n <= len(self.hints):
+            return Feedback("hint", f"choose a hint from 1 to {len(self.hints)}.", self.task)
+        self.hints_shown = max(self.hints_shown, n)
+        more = " Call hint() again for the next one." if n < len(self.hints) else ""
+        return Feedback("hint", f"({n} of {len(self.hints)}) {self.hints[n - 1]}{more}", self.task)
+
+    def praise(self) -> str:
+        return "that passes every visible check. The hidden tests will try it on other data too."
+
+
+# -- small helpers the task modules share ------------------------------------
+
+
+def expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise Incorrect(message)
+
+
+def expect_callable(answer, name: str) -> None:
+    expect(callable(answer), f"`{name}` should be a function (use `def {name}(...):`), not {type(answer).__name__}.")
+
+
+def expect_close(actual, expected: float, what: str, tol: float = 0.05) -> None:
+    try:
+        value = float(actual)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should be a number, got {actual!r}.") from None
+    expect(abs(value - expected) <= tol, f"{what} should be about {expected:g}, got {value:g}.")

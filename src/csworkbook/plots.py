@@ -1,0 +1,106 @@
+"""The chart styles the lessons and reports share.
+
+Charts carry their numbers as labels and use a colour-blind-safe palette, so a
+reader can get the message without telling colours apart.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+GOOD, NEUTRAL, BAD = "#009E73", "#999999", "#D55E00"
+
+
+def use_style() -> None:
+    """Apply the workbook's chart style to every later chart."""
+    plt.rcParams.update(
+        {
+            "figure.figsize": (7.5, 4.0),
+            "figure.dpi": 100,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.prop_cycle": plt.cycler(color=PALETTE),
+            "font.size": 10,
+        }
+    )
+
+
+def bar_percent(values: pd.Series, title: str, target: float | None = None, xlabel: str = "percent", ax=None):
+    """Horizontal bars for percentages, labelled, with an optional target line."""
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots()
+    values = values.sort_values()
+    colours = [PALETTE[0] if target is None or v >= target else BAD for v in values]
+    bars = ax.barh([str(i) for i in values.index], values.to_numpy(), color=colours)
+    ax.bar_label(bars, labels=[f"{v:.1f}%" for v in values], padding=3)
+    if target is not None:
+        ax.axvline(target, color="black", linestyle="--", linewidth=1)
+        ax.text(target, len(values) - 0.4, f" target {target:g}%", va="bottom")
+    ax.set_xlim(0, max(100, values.max() * 1.1))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return ax
+
+
+def nps_breakdown(frame: pd.DataFrame, by: str, score: str = "recommend", ax=None):
+    """Stacked bars of detractors, passives and promoters per group, with the NPS labelled."""
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots()
+    groups = frame.groupby(by, observed=True)[score]
+    shares = pd.DataFrame(
+        {
+            "detractors (0-6)": groups.apply(lambda s: (s <= 6).mean() * 100),
+            "passives (7-8)": groups.apply(lambda s: s.between(7, 8).mean() * 100),
+            "promoters (9-10)": groups.apply(lambda s: (s >= 9).mean() * 100),
+        }
+    )
+    shares.index = shares.index.astype(str)
+    shares.plot.barh(stacked=True, color=[BAD, NEUTRAL, GOOD], ax=ax, width=0.7)
+    for i, (_, row) in enumerate(shares.iterrows()):
+        score_ = row["promoters (9-10)"] - row["detractors (0-6)"]
+        ax.text(101, i, f"NPS {score_:+.0f}", va="center")
+    ax.set_xlim(0, 115)
+    ax.set_xlabel("percent of responses")
+    ax.set_ylabel("")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
+    ax.set_title(f"Promoters and detractors by {by}")
+    return ax
+
+
+def trend(frame: pd.DataFrame, x: str, y: str, by: str | None = None, title: str = "", ylabel: str = "", ax=None):
+    """Lines over time, one per group; each group also gets its own marker shape."""
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots()
+    groups = frame.groupby(by, observed=True) if by else [(y, frame)]
+    for (name, part), marker in zip(groups, "osD^vP*X"):
+        part = part.sort_values(x)
+        ax.plot(part[x], part[y], linewidth=1.8, marker=marker, markersize=4, label=str(name))
+    if by:
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title)
+    ax.set_ylabel(ylabel or y)
+    return ax
+
+
+def benchmark_dots(table: pd.DataFrame, title: str = "Where we stand against competitors", ax=None):
+    """One row per measure: our position against the best competitor (a 'gap' table)."""
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots()
+    table = table.sort_values("gap")
+    colours = [GOOD if g >= 0 else BAD for g in table["gap"]]
+    ax.barh(table.index.astype(str), table["gap"], color=colours)
+    ax.axvline(0, color="black", linewidth=1)
+    for i, g in enumerate(table["gap"]):
+        ax.text(g, i, f" {g:+.2f} ", va="center", ha="left" if g >= 0 else "right")
+    ax.set_xlabel("gap to best competitor (positive = we lead)")
+    ax.set_title(title)
+    return ax

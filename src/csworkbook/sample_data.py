@@ -1,0 +1,569 @@
+"""The generators behind the sample datasets.
+
+The sample organisation is Harbour Home Supplies, a homewares retailer with
+four branches, a contact centre, online sales and home delivery; the hotel
+feedback comes from its sister business, the Seaview Hotel. The numbers carry
+deliberate stories for learners to find: a delivery problem at Northgate in
+July and August, slower email replies on Mondays, an evening staffing gap in
+the contact centre, and a rival that is better on wait times but worse on
+resolution.
+
+Each generator takes a ``numpy.random.Generator`` and returns a DataFrame whose
+columns match the schema in ``csworkbook.datasets``. Run ``csworkbook build``
+(or ``csworkbook.datasets.generate()``) to write the CSVs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+
+BRANCHES = ["City Centre", "Harbourside", "Northgate", "Westfield"]
+CHANNELS = ["phone", "email", "live chat", "in store", "website"]
+YEAR_START = pd.Timestamp("2025-01-01")
+
+
+def _pick(rng: np.random.Generator, options, size=None, p=None):
+    return rng.choice(np.asarray(options, dtype=object), size=size, p=p)
+
+
+def _sentence(rng, *parts) -> str:
+    return " ".join(str(_pick(rng, part)) for part in parts if len(part)).strip()
+
+
+# ---------------------------------------------------------------------------
+# Survey responses
+# ---------------------------------------------------------------------------
+
+_PRAISE = [
+    "The staff member was friendly and knew the products well.",
+    "Quick answer and the problem was fixed first time.",
+    "Delivery arrived on the day promised and the driver was careful.",
+    "Really helpful advice about which paint to choose.",
+    "Easy to return the item, no fuss at all.",
+    "Great service, I will be back.",
+    "The chat agent sorted my order in minutes.",
+    "Clear information on the website and the order tracking worked.",
+]
+_NEUTRAL = [
+    "It was fine, nothing special.",
+    "Got what I needed eventually.",
+    "Service was okay but the store was busy.",
+    "Average experience, prices are a bit high.",
+    "The answer was correct but took a while.",
+]
+_COMPLAINT = [
+    "My delivery was two days late and nobody called me.",
+    "I was transferred three times and had to repeat my order number each time.",
+    "Waited on hold for over 15 minutes.",
+    "The email reply did not answer my question.",
+    "Staff seemed more interested in chatting to each other than helping.",
+    "The refund still has not appeared on my card.",
+    "The item arrived damaged and I had to chase a replacement.",
+    "Nobody could tell me when the stock would arrive.",
+]
+
+
+def survey_responses(rng: np.random.Generator, n: int = 1800) -> pd.DataFrame:
+    days = rng.integers(0, 365, n)
+    date = YEAR_START + pd.to_timedelta(np.sort(days), unit="D")
+    branch = _pick(rng, BRANCHES, n, p=[0.32, 0.24, 0.24, 0.20])
+    channel = _pick(rng, CHANNELS, n, p=[0.30, 0.20, 0.15, 0.25, 0.10])
+    branch_effect = pd.Series(branch).map(
+        {"City Centre": 0.15, "Harbourside": 0.35, "Northgate": -0.10, "Westfield": 0.0}
+    )
+    channel_effect = pd.Series(channel).map(
+        {"phone": -0.15, "email": -0.30, "live chat": 0.20, "in store": 0.30, "website": 0.05}
+    )
+    month = pd.DatetimeIndex(date).month
+    # The Northgate delivery problem of July and August drags its scores down.
+    dip = np.where((pd.Series(branch) == "Northgate") & np.isin(month, [7, 8]), -1.1, 0.0)
+    latent = rng.normal(0.55, 1.0, n) + branch_effect.to_numpy() + channel_effect.to_numpy() + dip
+    csat = np.clip(np.round(3.4 + 1.05 * latent), 1, 5).astype(int)
+    recommend = np.clip(np.round(7.3 + 1.9 * latent + rng.normal(0, 0.9, n)), 0, 10).astype(int)
+    effort = np.clip(np.round(5.0 + 1.1 * latent + rng.normal(0, 0.8, n)), 1, 7).astype(int)
+    comments = []
+    for score in csat:
+        if rng.random() < 0.42:
+            comments.append("")
+        elif score >= 4:
+            comments.append(str(_pick(rng, _PRAISE)))
+        elif score == 3:
+            comments.append(str(_pick(rng, _NEUTRAL)))
+        else:
+            comments.append(str(_pick(rng, _COMPLAINT)))
+    return pd.DataFrame(
+        {
+            "response_id": [f"R{i:05d}" for i in range(1, n + 1)],
+            "date": date.strftime("%Y-%m-%d"),
+            "branch": branch,
+            "channel": channel,
+            "csat": csat,
+            "recommend": recommend,
+            "effort": effort,
+            "comment": comments,
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
+# SERVQUAL
+# ---------------------------------------------------------------------------
+
+SERVQUAL_ITEMS = [
+    ("tangibles", "Stores and equipment look modern and well kept"),
+    ("tangibles", "Displays and signs are clear and attractive"),
+    ("tangibles", "Staff are neat and easy to identify"),
+    ("tangibles", "Catalogues, receipts and emails look professional"),
+    ("reliability", "Orders are delivered when promised"),
+    ("reliability", "Staff show a sincere interest in solving problems"),
+    ("reliability", "Service is done right the first time"),
+    ("reliability", "Services are provided at the time promised"),
+    ("reliability", "Records and invoices are free of errors"),
+    ("responsiveness", "Customers are told exactly when things will happen"),
+    ("responsiveness", "Staff give prompt service"),
+    ("responsiveness", "Staff are always willing to help"),
+    ("responsiveness", "Staff are never too busy to respond to requests"),
+    ("assurance", "Staff behaviour builds confidence"),
+    ("assurance", "Customers feel safe in their transactions"),
+    ("assurance", "Staff are consistently courteous"),
+    ("assurance", "Staff have the knowledge to answer questions"),
+    ("empathy", "Customers receive individual attention"),
+    ("empathy", "Opening hours suit all customers"),
+    ("empathy", "Staff give customers personal attention"),
+    ("empathy", "The business has customers' best interests at heart"),
+    ("empathy", "Staff understand customers' specific needs"),
+]
+
+# Where delivered service falls short of what customers expect (perception shift).
+_SERVQUAL_SHORTFALL = {"tangibles": 0.1, "reliability": -1.0, "responsiveness": -1.3, "assurance": -0.3, "empathy": -0.6}
+
+
+def servqual(rng: np.random.Generator, respondents: int = 180) -> pd.DataFrame:
+    rows = []
+    for r in range(1, respondents + 1):
+        generosity = rng.normal(0, 0.5)
+        for item, (dimension, statement) in enumerate(SERVQUAL_ITEMS, start=1):
+            expect = np.clip(np.round(rng.normal(6.1, 0.8) + 0.3 * generosity), 1, 7)
+            item_shift = _SERVQUAL_SHORTFALL[dimension] + (-0.5 if item == 5 else 0.0)
+            perceive = np.clip(np.round(rng.normal(5.6 + item_shift, 1.1) + generosity), 1, 7)
+            rows.append((f"S{r:04d}", item, dimension, statement, int(expect), int(perceive)))
+    return pd.DataFrame(
+        rows, columns=["respondent_id", "item", "dimension", "statement", "expectation", "perception"]
+    )
+
+
+# ---------------------------------------------------------------------------
+# Complaints log
+# ---------------------------------------------------------------------------
+
+COMPLAINT_CATEGORIES = [
+    "late delivery",
+    "damaged goods",
+    "wrong item",
+    "staff attitude",
+    "billing error",
+    "product fault",
+    "information not available",
+    "long wait",
+]
+COMPLAINT_CHANNELS = ["phone", "email", "in person", "letter", "social media", "web form"]
+COMPLAINANTS = ["member of public", "corporate", "colleague"]
+DIRECTED_AT = ["salesperson", "distribution company", "colleague", "contact centre", "accounts", "store team"]
+SEVERITIES = ["low", "medium", "high"]
+OUTCOMES = ["refund", "replacement", "repair", "credit note", "apology", "explanation", "escalated", "open"]
+
+_CATEGORY_TARGET = {
+    "late delivery": "distribution company",
+    "damaged goods": "distribution company",
+    "wrong item": "store team",
+    "staff attitude": "salesperson",
+    "billing error": "accounts",
+    "product fault": "store team",
+    "information not available": "colleague",
+    "long wait": "contact centre",
+}
+
+
+def complaints(rng: np.random.Generator, n: int = 640) -> pd.DataFrame:
+    received = YEAR_START + pd.to_timedelta(np.sort(rng.integers(0, 365, n)), unit="D")
+    month = pd.DatetimeIndex(received).month
+    base_p = np.array([0.22, 0.12, 0.10, 0.10, 0.12, 0.14, 0.08, 0.12])
+    complainant = _pick(rng, COMPLAINANTS, n, p=[0.72, 0.18, 0.10])
+    rows = []
+    for i in range(n):
+        p = base_p.copy()
+        if month[i] in (7, 8):  # the Northgate delivery problem
+            p[0] += 0.25
+        if complainant[i] == "colleague":
+            p = np.array([0.05, 0.0, 0.05, 0.10, 0.10, 0.0, 0.60, 0.10])
+        category = str(_pick(rng, COMPLAINT_CATEGORIES, p=p / p.sum()))
+        target = _CATEGORY_TARGET[category] if rng.random() < 0.8 else str(_pick(rng, DIRECTED_AT))
+        if complainant[i] == "colleague":
+            target = "colleague" if rng.random() < 0.7 else "contact centre"
+        severity = str(_pick(rng, SEVERITIES, p=[0.45, 0.40, 0.15]))
+        days_open = int(rng.gamma(2.0, 2.5 + 3.0 * SEVERITIES.index(severity)))
+        resolved = received[i] + pd.Timedelta(days=days_open)
+        money_outcomes = ["refund", "replacement", "repair", "credit note"]
+        if category in ("late delivery", "damaged goods", "wrong item", "product fault", "billing error"):
+            outcome = str(_pick(rng, money_outcomes + ["apology", "explanation", "escalated"],
+                                p=[0.30, 0.25, 0.08, 0.12, 0.12, 0.08, 0.05]))
+        else:
+            outcome = str(_pick(rng, ["apology", "explanation", "escalated", "credit note"], p=[0.45, 0.35, 0.12, 0.08]))
+        if resolved > pd.Timestamp("2025-12-31") or (severity == "high" and rng.random() < 0.06):
+            outcome, resolved_text = "open", ""
+        else:
+            resolved_text = resolved.strftime("%Y-%m-%d")
+        refund = round(float(rng.gamma(2.2, 45.0)), 2) if outcome == "refund" else 0.0
+        rows.append(
+            (
+                f"C{i + 1:04d}",
+                received[i].strftime("%Y-%m-%d"),
+                resolved_text,
+                str(_pick(rng, COMPLAINT_CHANNELS, p=[0.34, 0.26, 0.16, 0.04, 0.08, 0.12])),
+                str(_pick(rng, BRANCHES, p=[0.32, 0.22, 0.28, 0.18])),
+                category,
+                str(complainant[i]),
+                target,
+                severity,
+                outcome,
+                refund,
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "complaint_id", "received", "resolved", "channel", "branch", "category",
+            "complainant", "directed_at", "severity", "outcome", "refund_amount",
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Hotel guest feedback
+# ---------------------------------------------------------------------------
+
+_HOTEL = {
+    "catering": (
+        ["Breakfast was", "The room service meal was", "Dinner in the restaurant was", "The buffet was", "Our coffee at the bar was"],
+        {
+            "good": ["delicious and fresh", "excellent, with lots of choice", "hot and served quickly"],
+            "bad": ["cold by the time it arrived", "disappointing, the eggs were overcooked", "slow, we waited 40 minutes", "missing the gluten-free option we asked for"],
+        },
+    ),
+    "housekeeping": (
+        ["Our room was", "The bathroom was", "The bed linen was", "Towels were", "The carpet in our room was"],
+        {
+            "good": ["spotless", "beautifully clean and tidy", "fresh and changed every day"],
+            "bad": ["dusty under the bed", "not cleaned on the second day", "stained", "not replaced even after we asked"],
+        },
+    ),
+    "front desk": (
+        ["Check-in was", "The receptionist was", "Check-out was", "Our booking was", "The concierge was"],
+        {
+            "good": ["quick and friendly", "really welcoming and helpful", "smooth, the bill was correct"],
+            "bad": ["slow, there was only one person at the desk", "rude when we asked for a late check-out", "wrong, they had us down for one night", "unable to give directions"],
+        },
+    ),
+}
+
+
+def hotel_feedback(rng: np.random.Generator, n: int = 420) -> pd.DataFrame:
+    rows = []
+    dates = pd.Timestamp("2025-03-01") + pd.to_timedelta(np.sort(rng.integers(0, 180, n)), unit="D")
+    for i in range(n):
+        department = str(_pick(rng, list(_HOTEL), p=[0.36, 0.34, 0.30]))
+        openers, endings = _HOTEL[department]
+        tone = "good" if rng.random() < 0.55 else "bad"
+        text = f"{_pick(rng, openers)} {_pick(rng, endings[tone])}."
+        if rng.random() < 0.25:
+            text += " " + str(_pick(rng, ["Would stay again.", "Thanks to the team.", "Please pass this on to the manager.", "Not what we expected for the price."]))
+        rating = int(np.clip(rng.normal(4.4 if tone == "good" else 2.2, 0.7), 1, 5).round())
+        rows.append((f"H{i + 1:04d}", dates[i].strftime("%Y-%m-%d"), text, rating, department))
+    return pd.DataFrame(rows, columns=["feedback_id", "date", "comment", "rating", "department"])
+
+
+# ---------------------------------------------------------------------------
+# Contact-centre intervals
+# ---------------------------------------------------------------------------
+
+
+def call_intervals(rng: np.random.Generator, days: int = 28) -> pd.DataFrame:
+    rows = []
+    start_day = pd.Timestamp("2025-09-01")
+    slots = pd.timedelta_range("08:00:00", "19:30:00", freq="30min")
+    # Calls per half hour through the day: a morning peak and a smaller after-work peak.
+    shape = np.array([0.55, 0.8, 1.1, 1.3, 1.35, 1.25, 1.1, 1.0, 1.05, 1.1, 1.0, 0.9,
+                      0.85, 0.85, 0.9, 0.95, 1.0, 1.1, 1.15, 1.05, 0.8, 0.6, 0.45, 0.35])
+    rostered = np.array([6, 8, 10, 12, 12, 12, 10, 10, 10, 11, 10, 10,
+                         9, 9, 10, 10, 10, 9, 9, 8, 7, 6, 5, 5])  # thin from 16:30: the evening gap
+    for d in range(days):
+        day = start_day + pd.Timedelta(days=d)
+        if day.weekday() == 6:
+            continue  # closed on Sundays
+        day_factor = {0: 1.25, 5: 0.7}.get(day.weekday(), 1.0)
+        for slot, load, staffed in zip(slots, shape, rostered):
+            offered = int(rng.poisson(50 * load * day_factor))
+            aht = float(np.round(rng.normal(240, 15)))
+            agents = max(1, int(staffed - (rng.random() < 0.15)))
+            traffic = offered * aht / 1800
+            level = metrics.erlang_service_level(traffic, agents, 20, aht) if offered else 1.0
+            abandon_rate = float(np.clip(0.015 + 0.12 * (1 - level) + rng.normal(0, 0.01), 0, 0.6))
+            abandoned = int(rng.binomial(offered, abandon_rate)) if offered else 0
+            answered = offered - abandoned
+            within = int(rng.binomial(answered, min(1.0, level / max(1e-9, 1 - abandon_rate)))) if answered else 0
+            rows.append(
+                ((day + slot).strftime("%Y-%m-%d %H:%M"), offered, answered, abandoned, within, 20, aht, agents)
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "interval_start", "offered", "answered", "abandoned", "answered_within_target",
+            "target_seconds", "avg_handle_seconds", "agents_staffed",
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Email and voicemail response times
+# ---------------------------------------------------------------------------
+
+
+def response_times(rng: np.random.Generator, n: int = 900) -> pd.DataFrame:
+    start = pd.Timestamp("2025-10-01")
+    offsets = np.sort(rng.uniform(0, 61 * 24 * 3600, n))
+    received = start + pd.to_timedelta(offsets, unit="s")
+    rows = []
+    for i in range(n):
+        got = received[i].floor("min")
+        channel = str(_pick(rng, ["email", "voicemail"], p=[0.7, 0.3]))
+        team = str(_pick(rng, ["customer care", "deliveries", "accounts"], p=[0.55, 0.3, 0.15]))
+        hours = rng.gamma(1.6, 7.0 if channel == "email" else 4.0)
+        if got.weekday() == 0:
+            hours *= 1.8  # the weekend backlog lands on Monday
+        if team == "accounts":
+            hours *= 1.4
+        never = rng.random() < 0.03
+        responded = "" if never else (got + pd.Timedelta(hours=float(hours))).floor("min").strftime("%Y-%m-%d %H:%M")
+        rows.append((f"M{i + 1:04d}", channel, team, got.strftime("%Y-%m-%d %H:%M"), responded))
+    return pd.DataFrame(rows, columns=["message_id", "channel", "team", "received", "responded"])
+
+
+# ---------------------------------------------------------------------------
+# Mystery shopper visits
+# ---------------------------------------------------------------------------
+
+MYSTERY_CHECKS = {
+    "greeted_within_30s": 0.82,
+    "staff_identified": 0.70,
+    "asked_about_needs": 0.66,
+    "product_knowledge": 0.78,
+    "offered_alternatives": 0.55,
+    "explained_returns_policy": 0.48,
+    "thanked_customer": 0.90,
+    "store_tidy": 0.85,
+    "served_within_5_minutes": 0.74,
+}
+_BRANCH_SKILL = {"City Centre": 0.03, "Harbourside": 0.10, "Northgate": -0.12, "Westfield": -0.02}
+
+
+def mystery_shopper(rng: np.random.Generator, visits_per_branch: int = 36) -> pd.DataFrame:
+    rows = []
+    visit = 0
+    for month in range(12):
+        for branch in BRANCHES:
+            for _ in range(visits_per_branch // 12):
+                visit += 1
+                day = YEAR_START + pd.DateOffset(months=month) + pd.Timedelta(days=int(rng.integers(0, 28)))
+                busy = rng.random() < 0.3
+                passed = {}
+                for check, base in MYSTERY_CHECKS.items():
+                    p = base + _BRANCH_SKILL[branch] - (0.12 if busy and check in ("greeted_within_30s", "served_within_5_minutes") else 0)
+                    passed[check] = bool(rng.random() < np.clip(p, 0.05, 0.98))
+                impression = int(np.clip(np.round(2 + 8 * np.mean(list(passed.values())) + rng.normal(0, 0.8)), 1, 10))
+                rows.append(
+                    {
+                        "visit_id": f"V{visit:04d}",
+                        "date": day.strftime("%Y-%m-%d"),
+                        "branch": branch,
+                        "shopper": f"MS{int(rng.integers(1, 9)):02d}",
+                        **passed,
+                        "overall_impression": impression,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# Competitor benchmark
+# ---------------------------------------------------------------------------
+
+COMPANIES = ["Harbour Home Supplies", "BuildRight", "HomeHub", "Nest & Co", "ValueDIY"]
+BENCHMARK_MEASURES = {
+    # measure: (higher is better, our start, competitor spread, quarterly drift for us)
+    "csat_percent": (True, 64.0, 6.0, 0.6),
+    "nps": (True, 21.0, 12.0, 1.0),
+    "first_contact_resolution_percent": (True, 71.0, 7.0, 0.8),
+    "average_wait_minutes": (False, 4.8, 1.6, -0.05),
+    "on_time_delivery_percent": (True, 88.0, 5.0, -0.4),
+    "online_rating": (True, 4.1, 0.35, 0.02),
+}
+_RIVAL_EDGE = {  # the rival HomeHub answers fast but resolves less
+    ("HomeHub", "average_wait_minutes"): -2.0,
+    ("HomeHub", "first_contact_resolution_percent"): -8.0,
+    ("ValueDIY", "csat_percent"): -7.0,
+    ("Nest & Co", "nps"): 10.0,
+}
+
+
+def competitor_benchmark(rng: np.random.Generator) -> pd.DataFrame:
+    quarters = [f"{y}-Q{q}" for y in (2024, 2025) for q in (1, 2, 3, 4)]
+    rows = []
+    for qi, quarter in enumerate(quarters):
+        for company in COMPANIES:
+            for measure, (higher, ours, spread, drift) in BENCHMARK_MEASURES.items():
+                if company == COMPANIES[0]:
+                    value = ours + drift * qi + rng.normal(0, spread * 0.08)
+                else:
+                    offset = (COMPANIES.index(company) - 2.5) * spread * 0.35
+                    value = ours + offset + _RIVAL_EDGE.get((company, measure), 0.0) + rng.normal(0, spread * 0.15)
+                if measure == "online_rating":
+                    value = float(np.clip(value, 1, 5))
+                elif measure.endswith("percent"):
+                    value = float(np.clip(value, 0, 100))
+                elif measure == "average_wait_minutes":
+                    value = max(0.3, float(value))
+                rows.append((quarter, company, measure, round(float(value), 2), higher))
+    return pd.DataFrame(rows, columns=["quarter", "company", "measure", "value", "higher_is_better"])
+
+
+# ---------------------------------------------------------------------------
+# Monthly secondary data
+# ---------------------------------------------------------------------------
+
+
+def monthly_secondary(rng: np.random.Generator) -> pd.DataFrame:
+    months = pd.date_range("2023-01-01", "2025-12-01", freq="MS")
+    size = {"City Centre": 1.3, "Harbourside": 0.9, "Northgate": 1.0, "Westfield": 0.8}
+    rows = []
+    for branch in BRANCHES:
+        customers = int(5200 * size[branch])
+        for i, month in enumerate(months):
+            season = 1 + 0.18 * np.sin((month.month - 3) / 12 * 2 * np.pi) + (0.25 if month.month == 12 else 0)
+            trouble = branch == "Northgate" and month.year == 2025 and month.month in (7, 8, 9)
+            transactions = int(rng.normal(4200 * size[branch] * season * (1 + 0.01 * i), 150))
+            net_sales = round(transactions * float(rng.normal(86, 4)), 2)
+            returns = int(rng.poisson(transactions * (0.045 if trouble else 0.03)))
+            refunds_value = round(returns * float(rng.normal(58, 6)), 2)
+            cancellations = int(rng.poisson(transactions * (0.02 if trouble else 0.008)))
+            complaints_n = int(rng.poisson(transactions * (0.011 if trouble else 0.004)))
+            turnover = round(float(np.clip(rng.normal(2.6 if trouble else 1.6, 0.5), 0, 10)), 1)
+            absent = int(rng.poisson(24 * size[branch] * (1.4 if trouble else 1.0)))
+            customers = int(customers * (1 + rng.normal(0.006 if not trouble else -0.01, 0.004)))
+            rows.append(
+                (month.strftime("%Y-%m-%d"), branch, transactions, net_sales, returns, refunds_value,
+                 cancellations, complaints_n, turnover, absent, customers)
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "month", "branch", "transactions", "net_sales", "returns", "refunds_value",
+            "cancellations", "complaints", "staff_turnover_percent", "absence_days", "active_customers",
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------
+# Social media mentions
+# ---------------------------------------------------------------------------
+
+_SOCIAL_POSITIVE = [
+    "Huge thanks to the team at {branch} for sorting my order so fast!",
+    "Love my new lamp from @HarbourHome, great quality and friendly staff.",
+    "Delivery came early and the driver even carried it upstairs. Brilliant service.",
+    "Shout out to Priya on live chat, super helpful and patient.",
+    "Really impressed with how {branch} handled my return. Easy and quick.",
+    "Best advice I've had in a hardware shop. Will definitely be back.",
+]
+_SOCIAL_NEUTRAL = [
+    "Anyone know if @HarbourHome {branch} is open on the public holiday?",
+    "Picked up some paint samples from {branch} today.",
+    "Does Harbour Home price match other stores?",
+    "Heading to the {branch} store for the weekend sale.",
+    "Ordered a bookshelf from Harbour Home, delivery is booked for Tuesday.",
+]
+_SOCIAL_NEGATIVE = [
+    "Third week waiting for my delivery from @HarbourHome. Terrible communication.",
+    "On hold for 25 minutes and then cut off. Awful.",
+    "The staff at {branch} were rude and unhelpful today. Not impressed.",
+    "Still no refund after a month. Worst customer service ever.",
+    "My sofa arrived damaged and nobody has called me back. So frustrating!",
+    "Why is it impossible to get a straight answer from Harbour Home?",
+]
+PLATFORMS = ["X", "Facebook", "Instagram", "Google Reviews", "TikTok"]
+
+
+def social_mentions(rng: np.random.Generator, n: int = 800) -> pd.DataFrame:
+    posted = pd.Timestamp("2025-06-01") + pd.to_timedelta(np.sort(rng.uniform(0, 214 * 86400, n)), unit="s")
+    rows = []
+    for i in range(n):
+        when = posted[i].floor("min")
+        bad_spell = when.month in (7, 8)
+        p = [0.38, 0.32, 0.30] if not bad_spell else [0.25, 0.27, 0.48]
+        pool = [_SOCIAL_POSITIVE, _SOCIAL_NEUTRAL, _SOCIAL_NEGATIVE][int(rng.choice(3, p=p))]
+        branch = "Northgate" if bad_spell and rng.random() < 0.5 else str(_pick(rng, BRANCHES))
+        text = str(_pick(rng, pool)).format(branch=branch)
+        platform = str(_pick(rng, PLATFORMS, p=[0.30, 0.28, 0.14, 0.20, 0.08]))
+        likes = int(rng.negative_binomial(1, 0.08))
+        rows.append((f"SM{i + 1:04d}", when.strftime("%Y-%m-%d %H:%M"), platform, text, likes))
+    return pd.DataFrame(rows, columns=["mention_id", "posted", "platform", "text", "likes"])
+
+
+# ---------------------------------------------------------------------------
+# Strategy budget lines
+# ---------------------------------------------------------------------------
+
+_STRATEGIES = {
+    "Faster first response": [
+        ("Two extra contact-centre agents (evening shift)", "staff", "operating", 21000),
+        ("Call-back software licence", "technology", "operating", 2400),
+        ("Headsets and workstations", "technology", "capital", 6500),
+    ],
+    "Service coaching programme": [
+        ("External coach, monthly workshops", "training", "operating", 4800),
+        ("Team leader coaching time", "staff", "operating", 3600),
+        ("Training room hire", "facilities", "operating", 900),
+    ],
+    "Self-service help centre": [
+        ("Knowledge-base platform", "technology", "capital", 18000),
+        ("Content writer (contract)", "consultancy", "operating", 7500),
+        ("Launch promotion", "marketing", "operating", 3000),
+    ],
+    "Delivery reliability at Northgate": [
+        ("Second courier contract", "consultancy", "operating", 9800),
+        ("Delivery tracking texts", "technology", "operating", 1600),
+        ("Loading bay repairs", "facilities", "capital", 12500),
+    ],
+    "Customer follow-up calls": [
+        ("Follow-up caller hours", "staff", "operating", 5200),
+        ("Survey platform subscription", "technology", "operating", 1100),
+    ],
+}
+
+
+def budget_lines(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    quarters = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    for strategy, lines in _STRATEGIES.items():
+        for item, category, budget_type, per_quarter in lines:
+            for qi, quarter in enumerate(quarters):
+                if budget_type == "capital" and qi > 0:
+                    continue  # capital is spent once, up front
+                planned = round(per_quarter * float(rng.uniform(0.9, 1.1)), -1)
+                actual = "" if qi >= 2 else round(planned * float(rng.normal(1.04, 0.09)), 2)
+                rows.append((strategy, item, category, budget_type, quarter, planned, actual))
+    return pd.DataFrame(
+        rows, columns=["strategy", "line_item", "category", "budget_type", "quarter", "planned", "actual"]
+    )
