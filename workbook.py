@@ -75,12 +75,14 @@ def run(cmd: list[str]) -> int:
 
 
 def cmd_lab(extra: list[str]) -> int:
-    code = run(["csworkbook", "workspace"])
+    # CSWORKBOOK_WORKSPACE lets a learner (or a test) keep their work somewhere else.
+    workspace = Path(os.environ.get("CSWORKBOOK_WORKSPACE", ROOT / "workspace")).resolve()
+    code = run(["csworkbook", "workspace", "--into", str(workspace)])
     if code:
         return code
-    say("opening JupyterLab in workspace/ (your own copies of the notebooks); stop it with Ctrl+C")
+    say(f"opening JupyterLab in {workspace} (your own copies of the notebooks); stop it with Ctrl+C")
     os.chdir(ROOT)
-    args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT / 'workspace'}",
+    args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={workspace}",
             "--ServerApp.default_url=/lab/tree/00-start-here.ipynb", *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         args.append("--allow-root")

@@ -1,0 +1,175 @@
+"""Self-checks: pass on the right answer, fail (helpfully) on wrong ones, hold no secrets.
+
+As in Kaggle's learntools, every check is proven both ways. The right answers come
+from the instructor notebook in source/, run here in a namespace of their own.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import nbformat
+import pandas as pd
+import pytest
+
+from csworkbook.checks import Feedback
+from csworkbook.checks.measuring_satisfaction import q1, q2, q3, q4, q4b, q5, q6
+from csworkbook.checks.start_here import q0
+from csworkbook.grading import secret_lines
+
+SOURCE = "source/07-measuring-satisfaction/07-measuring-satisfaction.ipynb"
+
+
+@pytest.fixture(scope="module")
+def solved(repo):
+    """The namespace left by running the instructor notebook, minus its test cells."""
+    nb = nbformat.read(repo / SOURCE, as_version=4)
+    namespace: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
+            continue
+        if ".check()" in cell.source:
+            continue
+        exec(compile(cell.source, cell.id, "exec"), namespace)
+    return namespace
+
+
+PROBLEMS = [q1, q2, q3, q4, q4b, q5, q6]
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
+def test_check_passes_on_the_instructor_answer(problem, solved):
+    feedback = problem.check(solved[problem.var])
+    assert feedback.status == "correct", str(feedback)
+
+
+def _wrong_csat(responses):  # the mean score as a percentage, not the top-two-box share
+    return responses.groupby("channel", observed=True)["csat"].apply(lambda s: 20 * s.mean()).sort_values(ascending=False)
+
+
+def _unsorted_csat(responses):
+    from csworkbook.metrics import csat
+    return responses.groupby("channel", observed=True)["csat"].apply(csat).sort_values()
+
+
+def _fraction_csat(responses):
+    from csworkbook.metrics import csat
+    return (responses.groupby("channel", observed=True)["csat"].apply(csat) / 100).sort_values(ascending=False)
+
+
+def _broken(*_):
+    raise KeyError("channel")
+
+
+WRONG = {
+    "csat_by_channel": [
+        (_wrong_csat, "66.7"),
+        (_unsorted_csat, "highest CSAT to lowest"),
+        (_fraction_csat, "percentage"),
+        (_broken, "raised KeyError"),
+        ("not a function", "should be a function"),
+    ],
+    "nps_from_scores": [
+        (lambda s: (pd.Series(s) >= 9).mean() - (pd.Series(s) <= 6).mean(), "multiply by 100"),
+        (lambda s: 100 * ((pd.Series(s) >= 9).mean() - (pd.Series(s) <= 5).mean()), "NPS is"),
+        (lambda s: 100 * (pd.Series(s) >= 9).mean(), "NPS is"),
+        (lambda s: "20", None),
+    ],
+    "surveys_to_send": [
+        (lambda p, m, r: 1053.0, "whole number"),
+        (lambda p, m, r: 351, "1,053 surveys"),
+        (lambda p, m, r: 1053, "wider margin"),
+    ],
+    "checklist_pass_rates": [
+        (lambda v, c: v.groupby("branch", observed=True)[c].mean(), "percentages"),
+        (lambda v, c: (v.groupby("branch", observed=True)[c].mean() * 100).T, "columns should be the checks"),
+        (lambda v, c: v[c].mean() * 100, "DataFrame"),
+    ],
+    "weakest_standard": [("greeting", "not one of the checklist columns"), (3, "string")],
+    "gap_to_best": [
+        (lambda b, q: pd.DataFrame(), "columns should be ours, best_competitor, gap"),
+    ],
+    "label_sentiment": [
+        (lambda texts: ["positive"] * len(list(texts)), "expected ['positive', 'negative', 'neutral']"),
+        (lambda texts: ["pos", "neg", "neu"], "only the labels"),
+        (lambda texts: ["positive"], "one label per text"),
+    ],
+}
+
+
+def _gap_ignoring_direction(benchmark, quarter):
+    us = "Harbour Home Supplies"
+    q = benchmark[benchmark["quarter"] == quarter]
+    rows = {}
+    for measure, part in q.groupby("measure", observed=True):
+        ours = float(part.loc[part["company"] == us, "value"].iloc[0])
+        best = float(part.loc[part["company"] != us, "value"].max())
+        rows[measure] = {"ours": ours, "best_competitor": best, "gap": ours - best}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+WRONG["gap_to_best"].append((_gap_ignoring_direction, "lowest wait, 2.5 minutes"))
+
+
+@pytest.mark.parametrize(
+    "problem, answer, message",
+    [(p, a, msg) for p in PROBLEMS for a, msg in WRONG[p.var]],
+    ids=lambda v: getattr(v, "var", None) or "",
+)
+def test_check_fails_on_a_wrong_answer_and_says_why(problem, answer, message):
+    feedback = problem.check(answer)
+    assert feedback.status == "incorrect", str(feedback)
+    if message:
+        assert message in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("problem", PROBLEMS + [q0], ids=lambda p: p.var)
+def test_not_attempted_when_missing_placeholder_or_stub(problem):
+    assert problem.check().status == "not attempted"  # nothing of that name defined here
+    assert problem.check(...).status == "not attempted"
+
+    def stub(*args):
+        raise NotImplementedError()
+
+    if problem not in (q4b, q0):
+        assert problem.check(stub).status == "not attempted"
+
+
+def test_check_finds_the_learners_name_in_the_calling_namespace():
+    namespace = {"q0": q0}
+    exec("response_count = 1800\nresult = q0.check()", namespace)
+    assert namespace["result"].correct
+    exec("response_count = 17\nresult = q0.check()", namespace)
+    assert namespace["result"].status == "incorrect"
+
+
+def test_hints_come_one_at_a_time_then_stay_on_the_last():
+    from csworkbook.checks.measuring_satisfaction import CsatByChannel
+
+    fresh = CsatByChannel()
+    shown = [fresh.hint().message for _ in range(len(fresh.hints) + 1)]
+    assert shown[0].startswith(f"(1 of {len(fresh.hints)})")
+    assert shown[1].startswith(f"(2 of {len(fresh.hints)})")
+    assert shown[-1] == shown[-2]  # no hint beyond the last
+    assert fresh.hints_shown == len(fresh.hints)
+    assert fresh.hint(1).message.startswith("(1 of")
+    assert "choose a hint" in fresh.hint(99).message
+
+
+def test_feedback_reads_as_words_not_only_colour():
+    html = Feedback("incorrect", "a <b> tag", "Task 1")._repr_html_()
+    assert "Not yet:" in html and "&lt;b&gt;" in html and 'role="status"' in html
+    assert str(Feedback("correct", "fine", "Task 2")) == "Task 2 - Correct: fine"
+
+
+def test_the_shipped_package_holds_no_solution_or_hidden_test(repo):
+    """Whatever a learner can import must not give the answers away."""
+    package_text = "\n".join(p.read_text() for p in (repo / "src" / "csworkbook").rglob("*.py"))
+    package_lines = {line.strip() for line in package_text.splitlines()}
+    for nb_path in (repo / "source").rglob("*.ipynb"):
+        secrets = secret_lines(nbformat.read(nb_path, as_version=4))
+        assert secrets, f"{nb_path} has no solutions or hidden tests to protect?"
+        leaked = [line for line in secrets if line in package_lines]
+        assert not leaked, f"{nb_path.name}: {leaked}"
