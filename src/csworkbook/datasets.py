@@ -221,7 +221,7 @@ SCHEMAS: dict[str, Dataset] = {
         Dataset(
             "monthly_secondary",
             "Monthly secondary data by branch",
-            "Figures collected for other purposes (sales, finance, HR) that also tell a service story; one row per branch and month, 2023 to 2025.",
+            "Figures collected for other purposes (sales, finance, HR) that also tell a service story; one row per branch and month, 2021 to 2025.",
             (
                 Column("month", "date", "First day of the month"),
                 _cat("branch", "Branch", _B),
@@ -253,15 +253,15 @@ SCHEMAS: dict[str, Dataset] = {
         Dataset(
             "budget_lines",
             "Service strategy budget lines",
-            "One row per budget line and quarter for the 2026 service strategies; actuals are known for the first two quarters only.",
+            "One row per budget line and month for the 2026 service strategies; capital items are bought once, in January.",
             (
                 Column("strategy", "text", "Service strategy the line belongs to"),
                 Column("line_item", "text", "What the money is for"),
                 _cat("category", "Type of cost", ["staff", "training", "technology", "marketing", "facilities", "consultancy"]),
                 _cat("budget_type", "Operating (recurring) or capital (one-off asset)", ["operating", "capital"]),
-                Column("quarter", "text", "Quarter, as YYYY-Qn"),
+                Column("month", "date", "First day of the budget month"),
                 Column("planned", "float", "Budgeted dollars", low=0),
-                Column("actual", "float", "Dollars spent; empty until the quarter has closed", low=0, nullable=True),
+                Column("actual", "float", "Dollars spent; empty until the month has closed (known January to June)", low=0, nullable=True),
             ),
             sample_data.budget_lines,
         ),
@@ -475,8 +475,8 @@ def render(name: str) -> str:
     return buf.getvalue()
 
 
-def render_dictionary() -> str:
-    """The text of datasets/README.md, written from the schemas."""
+def render_dictionary(texts: dict[str, str] | None = None) -> str:
+    """The text of datasets/README.md, written from the schemas (``texts``: CSVs already rendered)."""
     lines = [
         "# Sample datasets",
         "",
@@ -497,10 +497,10 @@ def render_dictionary() -> str:
         "| dataset | rows | what it holds |",
         "|---|---|---|",
     ]
-    texts = {name: render(name) for name in SCHEMAS}
+    texts = texts or {name: render(name) for name in SCHEMAS}
     for name, ds in SCHEMAS.items():
         rows = texts[name].count("\n") - 1
-        lines.append(f"| [`{name}`](#{name.replace('_', '_')}) | {rows} | {ds.title} |")
+        lines.append(f"| [`{name}`](#{name}) | {rows} | {ds.title} |")
     for name, ds in SCHEMAS.items():
         lines += ["", f"## {name}", "", f"`{ds.filename}`: {ds.description}", "",
                   "| column | type | meaning | allowed values |", "|---|---|---|---|"]
@@ -522,12 +522,13 @@ def generate(folder: str | Path | None = None, progress: bool = False) -> list[P
         from tqdm.auto import tqdm
 
         names = tqdm(names, desc="sample datasets", unit="file")
-    written = []
+    written, texts = [], {}
     for name in names:
+        texts[name] = render(name)
         out = target / SCHEMAS[name].filename
-        out.write_text(render(name), encoding="utf-8", newline="\n")
+        out.write_text(texts[name], encoding="utf-8", newline="\n")
         written.append(out)
     readme = target / "README.md"
-    readme.write_text(render_dictionary(), encoding="utf-8", newline="\n")
+    readme.write_text(render_dictionary(texts), encoding="utf-8", newline="\n")
     written.append(readme)
     return written

@@ -40,8 +40,8 @@ def bar_percent(values: pd.Series, title: str, target: float | None = None, xlab
     bars = ax.barh([str(i) for i in values.index], values.to_numpy(), color=colours)
     ax.bar_label(bars, labels=[f"{v:.1f}%" for v in values], padding=3)
     if target is not None:
-        ax.axvline(target, color="black", linestyle="--", linewidth=1)
-        ax.text(target, len(values) - 0.4, f" target {target:g}%", va="bottom")
+        ax.axvline(target, color="black", linestyle="--", linewidth=1, label=f"target {target:g}%")
+        ax.legend(loc="lower right", frameon=True)
     ax.set_xlim(0, max(100, values.max() * 1.1))
     ax.set_xlabel(xlabel)
     ax.set_title(title)
@@ -85,6 +85,8 @@ def trend(frame: pd.DataFrame, x: str, y: str, by: str | None = None, title: str
         ax.plot(part[x], part[y], linewidth=1.8, marker=marker, markersize=4, label=str(name))
     if by:
         ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if frame[y].min() >= 0:
+        ax.set_ylim(bottom=0)  # shares and rates read honestly only from zero
     ax.set_title(title)
     ax.set_ylabel(ylabel or y)
     return ax
@@ -101,6 +103,10 @@ def benchmark_dots(table: pd.DataFrame, title: str = "Where we stand against com
     ax.axvline(0, color="black", linewidth=1)
     for i, g in enumerate(table["gap"]):
         ax.text(g, i, f" {g:+.2f} ", va="center", ha="left" if g >= 0 else "right")
-    ax.set_xlabel("gap to best competitor (positive = we lead)")
+    # Room either side for the labels, so they never run into the measure names.
+    low, high = min(0.0, table["gap"].min()), max(0.0, table["gap"].max())
+    pad = 0.2 * (high - low or 1.0)
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_xlabel("gap to best competitor, in each measure's own units (positive = we lead)")
     ax.set_title(title)
     return ax

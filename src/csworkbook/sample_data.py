@@ -369,7 +369,7 @@ MYSTERY_CHECKS = {
 _BRANCH_SKILL = {"City Centre": 0.03, "Harbourside": 0.10, "Northgate": -0.12, "Westfield": -0.02}
 
 
-def mystery_shopper(rng: np.random.Generator, visits_per_branch: int = 36) -> pd.DataFrame:
+def mystery_shopper(rng: np.random.Generator, visits_per_branch: int = 60) -> pd.DataFrame:
     rows = []
     visit = 0
     for month in range(12):
@@ -445,15 +445,15 @@ def competitor_benchmark(rng: np.random.Generator) -> pd.DataFrame:
 
 
 def monthly_secondary(rng: np.random.Generator) -> pd.DataFrame:
-    months = pd.date_range("2023-01-01", "2025-12-01", freq="MS")
+    months = pd.date_range("2021-01-01", "2025-12-01", freq="MS")
     size = {"City Centre": 1.3, "Harbourside": 0.9, "Northgate": 1.0, "Westfield": 0.8}
     rows = []
     for branch in BRANCHES:
-        customers = int(5200 * size[branch])
+        customers = int(4900 * size[branch])
         for i, month in enumerate(months):
             season = 1 + 0.18 * np.sin((month.month - 3) / 12 * 2 * np.pi) + (0.25 if month.month == 12 else 0)
             trouble = branch == "Northgate" and month.year == 2025 and month.month in (7, 8, 9)
-            transactions = int(rng.normal(4200 * size[branch] * season * (1 + 0.01 * i), 150))
+            transactions = int(rng.normal(3600 * size[branch] * season * (1 + 0.008 * i), 150))
             net_sales = round(transactions * float(rng.normal(86, 4)), 2)
             returns = int(rng.poisson(transactions * (0.045 if trouble else 0.03)))
             refunds_value = round(returns * float(rng.normal(58, 6)), 2)
@@ -555,15 +555,17 @@ _STRATEGIES = {
 
 def budget_lines(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
-    quarters = ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    months = pd.date_range("2026-01-01", "2026-12-01", freq="MS")
     for strategy, lines in _STRATEGIES.items():
         for item, category, budget_type, per_quarter in lines:
-            for qi, quarter in enumerate(quarters):
-                if budget_type == "capital" and qi > 0:
+            for mi, month in enumerate(months):
+                if budget_type == "capital" and mi > 0:
                     continue  # capital is spent once, up front
-                planned = round(per_quarter * float(rng.uniform(0.9, 1.1)), -1)
-                actual = "" if qi >= 2 else round(planned * float(rng.normal(1.04, 0.09)), 2)
-                rows.append((strategy, item, category, budget_type, quarter, planned, actual))
+                share = 1.0 if budget_type == "capital" else 1 / 3
+                planned = round(per_quarter * share * float(rng.uniform(0.9, 1.1)), -1)
+                # Actuals are known for the first half of the year; spending tends to run over.
+                actual = "" if mi >= 6 else round(planned * float(rng.normal(1.04, 0.09)), 2)
+                rows.append((strategy, item, category, budget_type, month.strftime("%Y-%m-%d"), planned, actual))
     return pd.DataFrame(
-        rows, columns=["strategy", "line_item", "category", "budget_type", "quarter", "planned", "actual"]
+        rows, columns=["strategy", "line_item", "category", "budget_type", "month", "planned", "actual"]
     )
