@@ -257,3 +257,13 @@ def test_unstable_queue():
 def test_erlang_rejects_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_erlang_c_agrees_with_two_independent_libraries():
+    import call_center_tools.erlang as cct
+    import erlanglib
+
+    for traffic, agents in [(1, 2), (2.5, 4), (10, 12), (10, 14), (50, 60), (100, 104), (170, 180), (400, 420)]:
+        ours = m.erlang_c(traffic, agents)
+        assert ours == pytest.approx(erlanglib.erlang_c(agents, traffic), rel=1e-9)
+        assert ours == pytest.approx(cct.erlang_c(traffic, agents), rel=1e-9)
