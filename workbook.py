@@ -66,7 +66,17 @@ def ensure_environment() -> None:
     for step in steps:
         if subprocess.run(step, cwd=ROOT, env=environment()).returncode != 0:
             fail("installation failed (see the messages above); fix the cause and run the command again")
+    quiet_jupyterlab()
     STAMP.write_text(wanted)
+
+
+def quiet_jupyterlab() -> None:
+    """No 'would you like news?' pop-up: learners have enough on screen."""
+    settings = VENV / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(
+        '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}\n'
+    )
 
 
 def run(cmd: list[str]) -> int:

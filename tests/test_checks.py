@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from csworkbook.checks import Feedback
-from csworkbook.checks.measuring_satisfaction import q1, q2, q3, q4, q4b, q5, q6
+from csworkbook.checks.measuring_satisfaction import q1, q2, q3, q4, q4b, q5, q6, q8
 from csworkbook.checks.start_here import q0
 from csworkbook.grading import secret_lines
 
@@ -36,7 +36,7 @@ def solved(repo):
     return namespace
 
 
-PROBLEMS = [q1, q2, q3, q4, q4b, q5, q6]
+PROBLEMS = [q1, q2, q3, q4, q4b, q5, q6, q8]
 
 
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
@@ -91,6 +91,12 @@ WRONG = {
     "gap_to_best": [
         (lambda b, q: pd.DataFrame(), "columns should be ours, best_competitor, gap"),
     ],
+    "debrief_path": [
+        ("start-positive", "should be a list of reply ids"),
+        (["start-positive", "shout"], "step 2: 'shout' is not a reply you can give"),
+        (["start-positive"], "stops at 'strengths' before any ending"),
+        (["numbers-first", "blame-the-shopper", "leave-it"], "Results delivered, nothing changed"),
+    ],
     "label_sentiment": [
         (lambda texts: ["positive"] * len(list(texts)), "expected ['positive', 'negative', 'neutral']"),
         (lambda texts: ["pos", "neg", "neu"], "only the labels"),
@@ -133,7 +139,7 @@ def test_not_attempted_when_missing_placeholder_or_stub(problem):
     def stub(*args):
         raise NotImplementedError()
 
-    if problem not in (q4b, q0):
+    if problem not in (q4b, q0, q8):
         assert problem.check(stub).status == "not attempted"
 
 

@@ -47,6 +47,47 @@ def cmd_workspace(args) -> int:
     return 0
 
 
+def cmd_scenarios_check(args) -> int:
+    from .roleplay import ScenarioError, extreme_paths, list_scenarios, load_scenario
+    from .roleplay.model import scenario_path
+
+    targets = args.paths or [str(scenario_path(s)) for s in list_scenarios()]
+    failed = 0
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not files:
+                print(f"{path}: no .yaml files here", file=sys.stderr)
+                failed += 1
+            targets.extend(str(f) for f in files)
+            continue
+        try:
+            scenario = load_scenario(path if path.suffix in (".yaml", ".yml") else target)
+        except (ScenarioError, KeyError) as exc:
+            failed += 1
+            print(exc.args[0] if isinstance(exc, KeyError) else exc, file=sys.stderr)
+            continue
+        best, worst = extreme_paths(scenario)
+        print(f"ok    {path}: {len(scenario.nodes)} nodes, {len(scenario.endings)} endings; "
+              f"best path ends {best.outcome} ({best.percent:.0f}%), worst ends {worst.outcome} ({worst.percent:.0f}%)")
+        if best.outcome != "success" or worst.outcome != "failure":
+            print(f"      warning: the highest-scoring path should end in success and the lowest in failure; "
+                  f"check the effects in {path}")
+    checked = len([t for t in targets if not Path(t).is_dir()])
+    print(f"{checked - failed} of {checked} scenario file(s) passed")
+    return 1 if failed else 0
+
+
+def cmd_scenarios_list(args) -> int:
+    from .roleplay import list_scenarios, load_scenario
+
+    for sid in list_scenarios():
+        s = load_scenario(sid)
+        print(f"{sid:28} {s.topic:28} {s.title}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csworkbook",
@@ -74,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--into", help="workspace folder (default: workspace/ in the course)")
     p.set_defaults(func=cmd_workspace)
+
+    p = sub.add_parser("scenarios", help="role-play scenarios: check files before a class, or list the shipped ones")
+    scen = p.add_subparsers(dest="scenarios_command", required=True, metavar="ACTION")
+    q = scen.add_parser("check", help="validate scenario YAML files (default: every shipped scenario)")
+    q.add_argument("paths", nargs="*", help="scenario files or folders of them")
+    q.set_defaults(func=cmd_scenarios_check)
+    q = scen.add_parser("list", help="list the shipped scenarios")
+    q.set_defaults(func=cmd_scenarios_list)
     return parser
 
 

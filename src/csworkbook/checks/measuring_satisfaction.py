@@ -17,7 +17,7 @@ import pandas as pd
 from ..datasets import load_dataset
 from .core import Incorrect, Problem, expect, expect_callable
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "q6"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "q8"]
 
 SENTIMENT_LABELS = {"positive", "neutral", "negative"}
 
@@ -191,6 +191,29 @@ class LabelSentiment(Problem):
         expect(got == ["positive", "negative", "neutral"], f"expected ['positive', 'negative', 'neutral'] for the three examples, got {got}.")
 
 
+class DebriefPath(Problem):
+    task = "Task 8"
+    var = "debrief_path"
+    hints = (
+        "Play the role-play above to the end. The widget then shows your path as a list, such as ['start-positive', ...]: copy it.",
+        "Tact rises when you ask before you tell, and when you test the team's explanation instead of dismissing it.",
+        "Action needs a target with a number, an owner and a review date before the meeting ends.",
+    )
+
+    def check_answer(self, answer):
+        from ..roleplay import PathError, play
+
+        expect(isinstance(answer, list) and all(isinstance(s, str) for s in answer),
+               f"`debrief_path` should be a list of reply ids (strings), such as ['start-positive'], not {answer!r}.")
+        try:
+            session = play("mystery-shopper-debrief", answer)
+        except PathError as exc:
+            raise Incorrect(str(exc)) from None
+        expect(session.ended, f"the conversation stops at {session.node.id!r} before any ending; play it to the end.")
+        expect(session.outcome == "success",
+               f"this path ends in '{session.node.ending.title}' ({session.outcome}); look for a successful ending.")
+
+
 q1 = CsatByChannel()
 q2 = NpsFromScores()
 q3 = SurveysToSend()
@@ -198,4 +221,5 @@ q4 = ChecklistPassRates()
 q4b = WeakestStandard()
 q5 = GapToBest()
 q6 = LabelSentiment()
+q8 = DebriefPath()
 __all__.append("q4b")

@@ -11,14 +11,14 @@ from .model import Scenario, ScenarioError, list_scenarios, load_scenario, parse
 
 def __getattr__(name):
     # The widget pulls in ipywidgets; load it only when someone asks for it.
-    if name == "RolePlay":
-        from .widget import RolePlay
+    if name in ("RolePlay", "RolePlayPicker"):
+        from . import widget
 
-        return RolePlay
+        return getattr(widget, name)
     raise AttributeError(name)
 
 
 __all__ = [
-    "RolePlay", "Session", "play", "all_paths", "extreme_paths", "PathError",
+    "RolePlay", "RolePlayPicker", "Session", "play", "all_paths", "extreme_paths", "PathError",
     "Scenario", "ScenarioError", "load_scenario", "list_scenarios", "parse_scenario",
 ]

@@ -231,7 +231,11 @@ def _schema_problems(data, positions: _Positions, file: str) -> list[Problem]:
         elif error.validator == "enum":
             options = ", ".join(map(str, error.validator_value))
             message = f"{_where(path)}: {error.instance!r} is not one of: {options}"
-        elif error.validator == "pattern" and path and path[-1] != "topic":
+        elif error.validator == "pattern" and "BSBCUS" in error.validator_value:
+            message = f"{_where(path)}: {error.instance!r} is not a performance criterion such as 'BSBCUS501:3.1'"
+        elif error.validator == "pattern" and path and path[-1] == "topic":
+            message = f"topic: {error.instance!r} is not a topic folder name such as '06-complaint-handling'"
+        elif error.validator == "pattern":
             message = f"{_where(path)}: {error.instance!r} is not a valid id (lower-case letters, digits, - and _)"
         else:
             message = f"{_where(path)}: {error.message}"
@@ -275,11 +279,12 @@ def _semantic_problems(data: dict, positions: _Positions, file: str) -> list[Pro
             add(("nodes", node_id, "choices"),
                 f"every choice at node {node_id!r} has conditions, so a learner could be left with nothing to say; "
                 "give at least one choice no `requires`")
-    if problems or data["start"] not in nodes:
+    if data["start"] not in nodes:
         return problems
 
     # Reachability ignores conditions: it over-estimates where a learner can go, which is the safe side here.
-    edges = {nid: [ch["next"] for ch in n.get("choices", [])] for nid, n in nodes.items()}
+    # Choices that lead nowhere were reported above and are left out of the graph.
+    edges = {nid: [ch["next"] for ch in n.get("choices", []) if ch["next"] in nodes] for nid, n in nodes.items()}
     reached, queue = {data["start"]}, deque([data["start"]])
     while queue:
         for nxt in edges[queue.popleft()]:

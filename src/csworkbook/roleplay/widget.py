@@ -16,7 +16,7 @@ import ipywidgets as w
 from .engine import Session
 from .model import MOODS, Scenario
 
-__all__ = ["RolePlay"]
+__all__ = ["RolePlay", "RolePlayPicker"]
 
 _CSS = """
 <style>
@@ -170,3 +170,23 @@ class RolePlay(w.VBox):
         else:
             self.debrief.value = self.path_text.value = ""
             self.end_box.layout.display = "none"
+
+
+class RolePlayPicker(w.VBox):
+    """A menu of scenarios above the role-play, for workshops that run several in one session."""
+
+    def __init__(self, scenarios: list[str] | None = None, save_dir: str | Path = "roleplay-transcripts"):
+        from .model import list_scenarios, load_scenario
+
+        ids = scenarios or list_scenarios()
+        options = [(f"{load_scenario(s).title}  ({load_scenario(s).topic})", s) for s in ids]
+        self.menu = w.Dropdown(options=options, description="Role-play", style={"description_width": "80px"},
+                               layout=w.Layout(width="640px"))
+        self.save_dir = save_dir
+        self.roleplay = RolePlay(ids[0], save_dir=save_dir)
+        self.menu.observe(self._switch, names="value")
+        super().__init__([self.menu, self.roleplay])
+
+    def _switch(self, change) -> None:
+        self.roleplay = RolePlay(change["new"], save_dir=self.save_dir)
+        self.children = (self.menu, self.roleplay)

@@ -1,0 +1,102 @@
+"""The engine: a pure state machine, replayable headless, for every shipped scenario."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from csworkbook.roleplay import PathError, Session, extreme_paths, list_scenarios, load_scenario, play
+
+
+@pytest.mark.parametrize("sid", list_scenarios())
+def test_best_path_succeeds_and_worst_path_fails(sid):
+    best, worst = extreme_paths(sid)
+    assert best.ended and best.outcome == "success", (best.path, best.percent)
+    assert worst.ended and worst.outcome == "failure", (worst.path, worst.percent)
+    assert best.percent > worst.percent
+    assert best.percent == 100.0, f"the ideal path should be able to earn every rubric point ({best.scores})"
+    # Replaying the path gives the same result: nothing depends on hidden state.
+    again = play(sid, best.path)
+    assert again.result() == best.result()
+
+
+@pytest.mark.parametrize("sid", list_scenarios())
+def test_every_ending_can_be_reached(sid):
+    from csworkbook.roleplay import all_paths
+
+    reached = {s.node.id for s in all_paths(sid)}
+    assert reached == {n.id for n in load_scenario(sid).endings}
+
+
+def test_session_state_moves_with_each_choice():
+    session = Session("late-delivery")
+    assert session.node.id == "opening" and not session.ended
+    assert session.mood == "angry"
+    assert [c.id for c in session.choices] == ["acknowledge", "courier-number", "explain-problems"]
+    choice = session.choose("acknowledge")
+    assert choice.feedback == session.last_feedback
+    assert session.scores["empathy"] == 2 and session.scores["ownership"] == 1
+    assert session.node.id == "log-details" and session.mood == "annoyed"  # this node lifts the mood by one
+    assert [t.kind for t in session.transcript] == ["line", "reply", "feedback", "line"]
+    assert session.path == ["acknowledge"]
+
+
+def test_conditions_open_and_close_choices():
+    session = play("late-delivery", ["acknowledge"])
+    ids = [c.id for c in session.choices]
+    assert "log-it" in ids and "back-on-track" not in ids  # not yet logged
+    session = play("late-delivery", ["acknowledge", "log-it", "check-fairly", "policy-remedy", "flat-no", "explain-routes"])
+    ids = [c.id for c in session.choices]
+    assert "back-on-track" in ids and "log-it" not in ids  # logged already: no second helping of points
+    # Ombudsman routes are explained once; on a second threat only the hand-off remains.
+    again = play("late-delivery", ["courier-number", "repeat-policy", "explain-routes", "promise-tomorrow",
+                                   "correct-yourself", "records-say"])
+    assert again.node.id == "escalation-threat"
+    assert [c.id for c in again.choices] == ["give-number"]
+
+
+def test_min_score_conditions():
+    # improvement-proposal: the specific ask is only open once a target was set.
+    with_target = play("improvement-proposal", ["problem-in-numbers", "honest-options", "recommend-a", "covered"])
+    without = play("improvement-proposal", ["problem-in-numbers", "honest-options", "let-her-choose", "covered"])
+    assert "specific-ask" in [c.id for c in with_target.choices]
+    assert "specific-ask" not in [c.id for c in without.choices]
+
+
+def test_scores_are_capped_at_zero_and_the_maximum():
+    session = play("late-delivery", ["explain-problems", "more-context"])
+    assert session.raw_scores["empathy"] == -3
+    assert session.scores["empathy"] == 0
+    assert session.percent == 0
+
+
+def test_a_bad_path_says_which_step_and_what_was_open():
+    with pytest.raises(PathError, match=r"step 2: 'shout' is not a reply you can give at 'log-details'; .*log-it, promise-tomorrow"):
+        play("late-delivery", ["acknowledge", "shout"])
+    with pytest.raises(PathError, match="already ended"):
+        play("refund-outside-policy", ["quote-policy", "stand-firm", "reopen"])
+    with pytest.raises(PathError, match="a path is a list of choice ids"):
+        play("late-delivery", "acknowledge")
+
+
+def test_restart_clears_everything():
+    session = play("telephone-standards", ["answer-now", "clear-and-confirm"])
+    session.restart()
+    assert session.path == [] and session.node.id == "ringing" and sum(session.scores.values()) == 0
+    assert len(session.transcript) == 1
+
+
+def test_transcripts_export_as_markdown_and_json():
+    session = play("mystery-shopper-debrief", extreme_paths("mystery-shopper-debrief")[0].path)
+    md = session.to_markdown()
+    assert md.startswith("# Role-play: Debriefing Northgate")
+    assert "**You:**" in md and "> *Feedback:*" in md and "## Outcome" in md and "Overall: 100%" in md
+    data = json.loads(session.to_json())
+    assert data["outcome"] == "success" and data["path"] == session.path
+    assert data["transcript"][0]["kind"] == "line"
+
+
+def test_unknown_scenario_lists_the_choices():
+    with pytest.raises(KeyError, match="late-delivery"):
+        Session("no-such-scenario")

@@ -1,0 +1,229 @@
+"""Scenario files: every shipped one passes; each kind of broken file is refused with file and line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from csworkbook.roleplay import ScenarioError, list_scenarios, load_scenario, parse_scenario
+
+BASE = textwrap.dedent("""\
+    id: tiny
+    title: A tiny scenario
+    topic: 06-complaint-handling
+    objectives: [Stay calm]
+    criteria: ["BSBCUS501:2.3"]
+    persona: {name: Pat, role: external customer, mood: angry}
+    rubric:
+      empathy: {label: Empathy, max: 2}
+    start: hello
+    nodes:
+      hello:
+        speaker: Pat
+        text: "Where is my order?"
+        choices:
+          - id: kind
+            text: "I'm sorry, let me check."
+            next: good-end
+            effects: {empathy: 2}
+            feedback: Acknowledged.
+          - id: rude
+            text: "Not my problem."
+            next: bad-end
+            effects: {empathy: -1}
+            feedback: Dismissive.
+      good-end:
+        speaker: Pat
+        text: Thanks.
+        ending: {outcome: success, title: Sorted, debrief: Well done.}
+      bad-end:
+        speaker: Pat
+        text: Goodbye.
+        ending: {outcome: failure, title: Lost, debrief: Try again.}
+    """)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def _refused(text: str) -> ScenarioError:
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(text, "broken.yaml")
+    return err.value
+
+
+def test_the_base_fixture_is_valid():
+    scenario = parse_scenario(BASE, "tiny.yaml")
+    assert scenario.start == "hello" and len(scenario.endings) == 2
+
+
+@pytest.mark.parametrize("sid", list_scenarios())
+def test_every_shipped_scenario_loads(sid):
+    scenario = load_scenario(sid)
+    assert scenario.id == sid
+    assert len(scenario.nodes) >= 10, "at least ten nodes"
+    assert len(scenario.endings) >= 3, "at least three endings"
+    assert {e.ending.outcome for e in scenario.endings} >= {"success", "failure"}
+
+
+def test_the_required_eight_situations_ship():
+    topics = {load_scenario(s).topic for s in list_scenarios()}
+    assert len(list_scenarios()) >= 8
+    assert {"06-complaint-handling", "01-customer-needs", "03-improvement-options", "05-strategies-and-budgets",
+            "04-service-standards", "07-measuring-satisfaction"} <= topics
+    roles = {load_scenario(s).persona.role for s in list_scenarios()}
+    assert {"external customer", "internal customer", "team member", "manager", "team"} <= roles
+
+
+def test_yaml_syntax_error_names_the_line():
+    text = BASE.replace('title: A tiny scenario', 'title: [A tiny scenario')
+    err = _refused(text)
+    assert "YAML syntax" in str(err) and str(err).startswith("broken.yaml")
+    assert err.problems[0].line >= 2
+
+
+def test_unknown_field_names_the_field_and_line():
+    text = BASE.replace("        feedback: Acknowledged.", "        feedback: Acknowledged.\n        colour: blue")
+    err = _refused(text)
+    [problem] = err.problems
+    assert "unknown field 'colour'" in problem.message
+    assert problem.line == _line_of(text, "colour: blue")
+
+
+def test_choice_pointing_at_a_missing_node():
+    text = BASE.replace("next: good-end", "next: nowhere")
+    problems = _refused(text).problems
+    assert any("leads to 'nowhere', which is not a node" in p.message and p.line == _line_of(text, "next: nowhere")
+               for p in problems)
+
+
+def test_unreachable_node():
+    text = BASE + textwrap.indent(textwrap.dedent("""\
+        orphan:
+          speaker: Pat
+          text: Nobody gets here.
+          ending: {outcome: partial, title: Orphan, debrief: Unreachable.}
+        """), "  ")
+    [problem] = _refused(text).problems
+    assert "node 'orphan' cannot be reached" in problem.message
+    assert problem.line == _line_of(text, "orphan:")
+
+
+def test_a_path_that_can_never_end():
+    loop_choice = (
+        "      - id: loop\n"
+        "        text: Let me transfer you.\n"
+        "        next: limbo\n"
+        "        feedback: Round we go.\n"
+    )
+    limbo = (
+        "  limbo:\n"
+        "    speaker: Pat\n"
+        "    text: Still waiting.\n"
+        "    choices:\n"
+        "      - {id: again, text: Hold please, next: limbo, feedback: Again.}\n"
+    )
+    text = BASE.replace("      - id: rude\n", loop_choice + "      - id: rude\n") + limbo
+    [problem] = _refused(text).problems
+    assert "from node 'limbo' no path leads to an ending" in problem.message
+    assert problem.line == _line_of(text, "limbo:")
+
+
+def test_score_name_not_in_the_rubric():
+    text = BASE.replace("effects: {empathy: 2}", "effects: {empthy: 2}")
+    [problem] = _refused(text).problems
+    assert "score 'empthy' is not in the rubric (empathy)" in problem.message
+    assert problem.line == _line_of(text, "empthy")
+
+
+def test_duplicate_node_ids():
+    text = BASE + textwrap.indent(textwrap.dedent("""\
+        hello:
+          speaker: Pat
+          text: A second hello.
+          ending: {outcome: partial, title: Again, debrief: Twice.}
+        """), "  ")
+    [problem] = _refused(text).problems
+    assert "duplicate key 'hello'" in problem.message
+    assert problem.line == len(text.splitlines()) - 3
+
+
+def test_duplicate_choice_ids():
+    text = BASE.replace("- id: rude", "- id: kind")
+    [problem] = _refused(text).problems
+    assert "two choices with the id 'kind'" in problem.message
+    assert problem.line == _line_of(text, "Not my problem") - 1
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("mood: angry", "mood: livid"), "'livid' is not one of: furious, angry"),
+        (("start: hello", "start: begin"), "start node 'begin' is not one of the nodes"),
+        (("effects: {empathy: 2}", "effects: {empathy: 9}"), "9 is greater than the maximum of 5"),
+        (("    ending: {outcome: failure, title: Lost, debrief: Try again.}", ""), "node 'bad-end' has neither `choices` nor an `ending`"),
+        (("criteria: [\"BSBCUS501:2.3\"]", "criteria: [\"2.3\"]"), "'2.3' is not a performance criterion"),
+        (("id: tiny", "id: Tiny Scenario"), "is not a valid id"),
+    ],
+)
+def test_other_faults_are_named(change, message):
+    err = _refused(BASE.replace(*change))
+    assert any(message in p.message for p in err.problems), [p.message for p in err.problems]
+
+
+def test_every_fault_is_listed_and_nothing_is_loaded():
+    text = BASE.replace("next: good-end", "next: nowhere").replace("effects: {empathy: -1}", "effects: {patience: -1}")
+    err = _refused(text)
+    assert len(err.problems) == 2
+    assert "nothing was loaded" in str(err)
+
+
+def test_empty_and_non_mapping_files():
+    assert "empty" in str(_refused(""))
+    assert "mapping" in str(_refused("- just\n- a list\n"))
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_check_passes_shipped_and_fails_each_broken_file_with_file_and_line(tmp_path):
+    exe = str(Path(sys.executable).parent / "csworkbook")
+    ok = subprocess.run([exe, "scenarios", "check"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert f"{len(list_scenarios())} of {len(list_scenarios())} scenario file(s) passed" in ok.stdout
+
+    broken = {
+        "syntax.yaml": (BASE.replace("title: A tiny scenario", "title: [oops"), "YAML syntax"),
+        "unknown-field.yaml": (BASE.replace("start: hello", "start: hello\nauthor: me"), "unknown field 'author'"),
+        "missing-node.yaml": (BASE.replace("next: bad-end", "next: gone"), "which is not a node"),
+        "bad-score.yaml": (BASE.replace("effects: {empathy: -1}", "effects: {patience: -1}"), "not in the rubric"),
+        "duplicate.yaml": (BASE.replace("- id: rude", "- id: kind"), "two choices with the id"),
+    }
+    for name, (text, message) in broken.items():
+        path = _write(tmp_path, name, text)
+        out = subprocess.run([exe, "scenarios", "check", str(path)], capture_output=True, text=True)
+        assert out.returncode == 1, name
+        assert message in out.stderr, (name, out.stderr)
+        assert f"{path}:" in out.stderr and "0 of 1" in out.stdout
+    # A folder is checked file by file.
+    out = subprocess.run([exe, "scenarios", "check", str(tmp_path)], capture_output=True, text=True)
+    assert out.returncode == 1 and f"0 of {len(broken)} scenario file(s) passed" in out.stdout
+
+
+def test_the_readme_example_is_valid_and_its_fault_report_is_true(repo):
+    readme = (repo / "README.md").read_text()
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert parse_scenario(example, "wrong-size.yaml").id == "wrong-size"
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(example.replace("next: happy", "next: hapy"), "wrong-size.yaml")
+    assert len(err.value.problems) == 2
+    for problem in err.value.problems:
+        assert f"  {problem}\n" in readme, f"README shows a different fault report than: {problem}"
