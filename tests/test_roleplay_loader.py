@@ -179,7 +179,10 @@ def test_other_faults_are_named(change, message):
 def test_every_fault_is_listed_and_nothing_is_loaded():
     text = BASE.replace("next: good-end", "next: nowhere").replace("effects: {empathy: -1}", "effects: {patience: -1}")
     err = _refused(text)
-    assert len(err.problems) == 2
+    messages = [p.message for p in err.problems]
+    assert len(messages) == 3, messages  # the bad link, the bad score, and the node the bad link orphaned
+    assert "leads to 'nowhere'" in messages[0] and "'patience' is not in the rubric" in messages[1]
+    assert "node 'good-end' cannot be reached" in messages[2]
     assert "nothing was loaded" in str(err)
 
 
