@@ -207,3 +207,11 @@ def test_an_installed_wheel_carries_the_data(repo, tmp_path):
     assert package_dir.startswith(str(target))
     assert data_file.startswith(str(target))
     assert int(rows) == 3960
+
+
+def test_line_numbers_count_comments_that_span_lines(tmp_path, survey_rows):
+    comment = survey_rows[0].index("comment")
+    survey_rows[2][comment] = "Great staff.\nWill come back.\nThanks!"  # row 2 takes three lines
+    survey_rows[4][survey_rows[0].index("csat")] = "0"
+    with pytest.raises(DatasetError, match=r"first bad row is row 4 \(line 7\), column 'csat': '0' is below the minimum 1"):
+        load_dataset("survey_responses", path=_write(tmp_path / "multi.csv", survey_rows))

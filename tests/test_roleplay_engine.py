@@ -57,6 +57,16 @@ def test_conditions_open_and_close_choices():
 
 
 def test_min_score_conditions():
+    # The team only signs up to targets if the meeting kept them on side (tact of at least 3).
+    warm = play("mystery-shopper-debrief", ["start-positive", "specific-praise", "show-pattern", "listen-and-probe", "co-design"])
+    cold = play("mystery-shopper-debrief", ["numbers-first", "check-the-times", "impose", "fix-the-calls"])
+    assert warm.raw_scores["tact"] >= 3 and cold.raw_scores["tact"] < 3
+    assert warm.node.id == cold.node.id == "agree-actions"
+    assert "smart-actions" in [c.id for c in warm.choices]
+    assert [c.id for c in cold.choices] == ["vague-plan"]
+
+
+def test_flag_conditions():
     # improvement-proposal: the specific ask is only open once a target was set.
     with_target = play("improvement-proposal", ["problem-in-numbers", "honest-options", "recommend-a", "covered"])
     without = play("improvement-proposal", ["problem-in-numbers", "honest-options", "let-her-choose", "covered"])

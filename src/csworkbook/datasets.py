@@ -419,20 +419,34 @@ def _validate(raw: pd.DataFrame, ds: Dataset, file: Path) -> pd.DataFrame:
             raise DatasetError(f"{header}: {exc.args[0]}") from None
         cases["row"] = cases["index"].astype(int)
         cases = cases.sort_values(["row"], kind="stable").drop_duplicates(["row", "column"])
+        lines = _record_lines(file)
+
+        def where(r) -> str:
+            value = raw.at[r["row"], r["column"]]
+            reason = _describe_failure(by_name.get(r["column"]), str(r["check"]), value)
+            return f"row {r['row'] + 1} (line {lines[r['row']]}), column {r['column']!r}: {reason}"
+
         first = cases.iloc[0]
-        col = by_name.get(first["column"])
-        problems = [
-            f"column {r['column']!r}, row {r['row'] + 1} (line {r['row'] + 2}): "
-            f"{_describe_failure(by_name.get(r['column']), str(r['check']), raw.at[r['row'], r['column']] if r['column'] in raw else r['failure_case'])}"
-            for _, r in cases.head(5).iterrows()
-        ]
         more = f"\n  ... and {len(cases) - 5} more" if len(cases) > 5 else ""
         raise DatasetError(
-            f"{header}: first bad row is row {first['row'] + 1} (line {first['row'] + 2}), "
-            f"column {first['column']!r}: "
-            f"{_describe_failure(col, str(first['check']), raw.at[first['row'], first['column']])}\n  "
-            + "\n  ".join(problems) + more
+            f"{header}: first bad row is {where(first)}\n  "
+            + "\n  ".join(where(r) for _, r in cases.head(5).iterrows()) + more
         ) from None
+
+
+def _record_lines(file: Path) -> list[int]:
+    """The line of the file on which each data row starts (a quoted field may span lines)."""
+    import csv
+
+    starts = []
+    with open(file, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        previous = reader.line_num
+        for _ in reader:
+            starts.append(previous + 1)
+            previous = reader.line_num
+    return starts
 
 
 def _typed(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
