@@ -47,6 +47,22 @@ def cmd_workspace(args) -> int:
     return 0
 
 
+def cmd_grade(args) -> int:
+    from . import autograde
+
+    root = _course(args)
+    started = time.perf_counter()
+    outcomes = autograde.grade(root, args.assignment, workers=args.workers, time_limit=args.time_limit,
+                               memory_mb=args.memory_mb, force=args.force, students=args.student or None,
+                               progress=not args.quiet)
+    print(autograde.outcome_table(outcomes))
+    graded = sum(o.status == "graded" for o in outcomes)
+    resumed = sum(o.status == "resumed" for o in outcomes)
+    print(f"\n{graded} graded, {resumed} already graded (kept), {len(outcomes) - graded - resumed} failed "
+          f"in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def cmd_scenarios_check(args) -> int:
     from .roleplay import ScenarioError, extreme_paths, list_scenarios, load_scenario
     from .roleplay.model import scenario_path
@@ -115,6 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--into", help="workspace folder (default: workspace/ in the course)")
     p.set_defaults(func=cmd_workspace)
+
+    p = sub.add_parser("grade", help="autograde every collected submission of an assignment, in parallel")
+    p.add_argument("assignment", help="assignment id, e.g. 07-measuring-satisfaction")
+    p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: one per core)")
+    p.add_argument("--time-limit", type=int, default=180,
+                   help="seconds one submission may run in all (default 180); a looping cell uses it up, "
+                        "later cells still get a short run")
+    p.add_argument("--memory-mb", type=int, default=3072, help="memory one submission's kernel may use (default 3072)")
+    p.add_argument("--force", action="store_true", help="grade again even submissions already graded")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("scenarios", help="role-play scenarios: check files before a class, or list the shipped ones")
     scen = p.add_subparsers(dest="scenarios_command", required=True, metavar="ACTION")

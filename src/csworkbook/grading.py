@@ -82,7 +82,7 @@ def temporary_course(root: Path) -> Iterator[Path]:
         yield course
 
 
-def _api(course: Path):
+def _api(course: Path, db_url: str | None = None):
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -90,7 +90,7 @@ def _api(course: Path):
     config = PyFileConfigLoader(CONFIG_FILE, path=str(course)).load_config()
     # The copied config already points at its own folder; these make sure of it.
     config.CourseDirectory.root = str(course)
-    config.CourseDirectory.db_url = "sqlite:///" + str(course / "gradebook.db")
+    config.CourseDirectory.db_url = db_url or "sqlite:///" + str(course / "gradebook.db")
     config.Exchange.root = str(course / "exchange")
     return NbGraderAPI(config=config)
 

@@ -1,0 +1,274 @@
+"""Autograde a whole class in parallel, surviving bad submissions.
+
+nbgrader grades one submission at a time and cannot share its gradebook
+between processes (its issue #174). Here each submission is run in a worker
+process of its own (``autograde_worker``), several at once, against a read-only
+snapshot of the gradebook; the results are written to the real gradebook by
+this process alone, one submission at a time, with nbgrader's own
+``SaveAutoGrades``. A submission is marked done only after its grades are
+committed, so an interrupted run loses nothing and the next run resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .grading import CourseError, _api, _ensure_tools_on_path, temporary_course
+
+MARKER = ".csworkbook-graded.json"
+
+
+@dataclass
+class Outcome:
+    student: str
+    status: str  # graded | resumed | failed
+    score: float = 0.0
+    max_score: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _db_path(root: Path) -> Path:
+    return root / "gradebook.db"
+
+
+def _db_url(root: Path) -> str:
+    return "sqlite:///" + str(_db_path(root))
+
+
+def ensure_assignment(root: Path, assignment: str) -> list[str]:
+    """Make sure the gradebook knows the assignment (as `csworkbook build` in a trainer's course leaves it)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(_db_url(root)) as gb:
+        try:
+            return [n.name for n in gb.find_assignment(assignment).notebooks]
+        except MissingEntry:
+            pass
+    if not (root / "source" / assignment).is_dir():
+        raise CourseError(f"no assignment called {assignment!r} in {root / 'source'}")
+    with temporary_course(root) as course:
+        api = _api(course, db_url=_db_url(root))
+        result = api.generate_assignment(assignment, force=True, create=True)
+        if not result.get("success"):
+            raise CourseError(f"nbgrader could not register {assignment}: {result.get('error') or result.get('log')}")
+    with Gradebook(_db_url(root)) as gb:
+        return [n.name for n in gb.find_assignment(assignment).notebooks]
+
+
+def _release_cells(root: Path, assignment: str, notebooks: list[str]) -> dict:
+    """What learners were given: each graded or locked cell's source in release/, by notebook."""
+    cells: dict[str, dict] = {}
+    for name in notebooks:
+        path = root / "release" / assignment / f"{name}.ipynb"
+        if not path.is_file():
+            raise CourseError(f"{path} is missing: run `csworkbook build` before grading")
+        found = {}
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if "grade_id" in meta:
+                found[meta["grade_id"]] = {"source": cell.source, "locked": bool(meta.get("locked")),
+                                           "grade": bool(meta.get("grade"))}
+        cells[name] = found
+    return cells
+
+
+def _submission_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _snapshot(root: Path, into: Path) -> str:
+    """A consistent read-only copy of the gradebook for the workers to read from."""
+    target = into / "gradebook-snapshot.db"
+    with sqlite3.connect(_db_path(root)) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return "sqlite:///" + str(target)
+
+
+def _mark_unrun_cells(nb) -> None:
+    """A code cell that never ran must never earn points: give it an error output."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is None and not cell.get("outputs"):
+            cell.outputs = [nbformat.v4.new_output("error", ename="NotRun", evalue="this cell was not run",
+                                                   traceback=["NotRun: this cell was not run"])]
+
+
+def _run_job(job: dict, wall_seconds: float) -> dict:
+    job_path = Path(job["result_path"]).with_suffix(".job.json")
+    job_path.write_text(json.dumps(job))
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.Popen([sys.executable, "-m", "csworkbook.autograde_worker", str(job_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        output, _ = proc.communicate(timeout=wall_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return {"student": job["student"], "killed": True, "notebooks": {}, "problems": [
+            f"the grader stopped this submission after {wall_seconds:.0f} s; cells that had not run score 0"]}
+    result_path = Path(job["result_path"])
+    if proc.returncode != 0 or not result_path.is_file():
+        tail = output.decode(errors="replace")[-800:]
+        return {"student": job["student"], "crashed": True, "notebooks": {}, "problems": [
+            f"the grading process failed (exit {proc.returncode}): {tail.strip().splitlines()[-1] if tail.strip() else 'no output'}"]}
+    return json.loads(result_path.read_text())
+
+
+def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: dict) -> tuple[float, float]:
+    """Write one submission's grades to the gradebook with nbgrader's own SaveAutoGrades."""
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import SaveAutoGrades
+    from nbgrader.utils import parse_utc
+
+    student = job["student"]
+    stamp_file = Path(job["submission_dir"]) / "timestamp.txt"
+    timestamp = None
+    if stamp_file.is_file():
+        try:
+            timestamp = parse_utc(stamp_file.read_text().strip())
+        except Exception:
+            result["problems"].append("timestamp.txt: not a date and time; the submission time was not recorded")
+    with Gradebook(_db_url(root)) as gb:
+        if not _has_student(gb, student):
+            gb.update_or_create_student(student)  # names come later, from `csworkbook students import`
+        if timestamp:
+            gb.update_or_create_submission(assignment, student, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(assignment, student)
+    for name in notebooks:
+        info = result["notebooks"].get(name, {})
+        path = Path(job["autograded_dir"]) / f"{name}.ipynb"
+        if info.get("status") == "graded" or (result.get("killed") and path.is_file()):
+            nb = nbformat.read(path, as_version=4)
+            _mark_unrun_cells(nb)
+            nbformat.write(nb, path)
+            resources = {"nbgrader": {"notebook": name, "assignment": assignment, "student": student,
+                                      "db_url": _db_url(root)}}
+            SaveAutoGrades().preprocess(nb, resources)
+        else:
+            with Gradebook(_db_url(root)) as gb:
+                for grade in gb.find_submission_notebook(name, assignment, student).grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                gb.db.commit()
+            if result.get("killed") or result.get("crashed"):
+                result["problems"].append(f"{name}.ipynb: no graded copy; scored 0")
+    with Gradebook(_db_url(root)) as gb:
+        submission = gb.find_submission(assignment, student)
+        return float(submission.code_score), float(submission.max_code_score)
+
+
+def _has_student(gb, student: str) -> bool:
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_student(student)
+        return True
+    except MissingEntry:
+        return False
+
+
+def grade(root: str | Path, assignment: str, workers: int | None = None, time_limit: int = 180,
+          memory_mb: int = 3072, output_cap_bytes: int = 200_000, force: bool = False,
+          students: list[str] | None = None, progress: bool = False) -> list[Outcome]:
+    """Autograde every collected submission of ``assignment``; one Outcome per student."""
+    root = Path(root).resolve()
+    _ensure_tools_on_path()
+    submitted = root / "submitted"
+    folders = sorted(p for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
+    if students:
+        folders = [f for f in folders if f.parent.name in students]
+    if not folders:
+        raise CourseError(f"no submissions of {assignment!r} in {submitted}: collect them first "
+                          f"(csworkbook collect {assignment} ZIP_OR_FOLDER)")
+    notebooks = ensure_assignment(root, assignment)
+    release_cells = _release_cells(root, assignment, notebooks)
+    workers = max(1, workers or os.cpu_count() or 1)
+    outcomes: list[Outcome] = []
+    jobs = []
+    with tempfile.TemporaryDirectory(prefix="csworkbook-grade-") as tmp:
+        tmp_path = Path(tmp)
+        snapshot_url = _snapshot(root, tmp_path)
+        for folder in folders:
+            student = folder.parent.name
+            out_dir = root / "autograded" / student / assignment
+            marker = out_dir / MARKER
+            digest = _submission_hash(folder)
+            if not force and marker.is_file():
+                done = json.loads(marker.read_text())
+                if done.get("submission") == digest:
+                    outcomes.append(Outcome(student, "resumed", done["score"], done["max_score"], done["problems"]))
+                    continue
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            jobs.append({
+                "student": student, "assignment": assignment, "notebooks": notebooks,
+                "submission_dir": str(folder), "autograded_dir": str(out_dir),
+                "snapshot_db_url": snapshot_url, "time_limit": time_limit, "memory_mb": memory_mb,
+                "output_cap_bytes": output_cap_bytes, "result_path": str(tmp_path / f"{student}.result.json"),
+                "digest": digest, "release_cells": release_cells,
+            })
+        wall = time_limit * 1.5 + 90  # the worker's own budget plus kernel start-up; past this it is killed
+        bar = None
+        if progress and jobs:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission")
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures = {pool.submit(_run_job, job, wall): job for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                result = future.result()
+                with warnings.catch_warnings():
+                    # nbgrader's SQLAlchemy use warns on every new submission, and nbformat on
+                    # duplicated cell ids it repairs itself: neither is ours to fix or the trainer's.
+                    warnings.simplefilter("ignore")
+                    score, maximum = _save(root, assignment, notebooks, job, result)
+                problems = result["problems"]
+                out_dir = Path(job["autograded_dir"])
+                out_dir.mkdir(parents=True, exist_ok=True)
+                (out_dir / MARKER).write_text(json.dumps({"submission": job["digest"], "score": score,
+                                                          "max_score": maximum, "problems": problems}, indent=1))
+                status = "failed" if result.get("crashed") or result.get("killed") else "graded"
+                outcomes.append(Outcome(job["student"], status, score, maximum, problems, result.get("seconds", 0.0)))
+                if bar:
+                    bar.update(1)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            if bar:
+                bar.close()
+    return sorted(outcomes, key=lambda o: o.student)
+
+
+def outcome_table(outcomes: list[Outcome]) -> str:
+    rows = [("student", "score", "status", "problems")]
+    for o in outcomes:
+        rows.append((o.student, f"{o.score:g}/{o.max_score:g}", o.status, str(len(o.problems))))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    problems = [(o.student, p) for o in outcomes for p in o.problems]
+    if problems:
+        lines += ["", f"{len(problems)} problem(s) found:"]
+        lines += [f"  {student}: {p}" for student, p in problems]
+    return "\n".join(lines)

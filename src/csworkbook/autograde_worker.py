@@ -1,0 +1,251 @@
+"""Grade one student's submission in a process of its own.
+
+``csworkbook grade`` starts one of these per submission (several at once), so a
+submission that hangs, floods its output, eats memory or kills its kernel can
+only hurt its own process. The worker:
+
+1. reads each expected notebook, repairing what can fairly be repaired (a
+   misnamed file, duplicated graded cells) and reporting everything it changes;
+2. sanitises it with nbgrader's own preprocessors against a read-only snapshot
+   of the gradebook (restoring deleted or edited test and locked cells);
+3. runs it in a fresh kernel under one time budget for the whole submission,
+   with capped output and a memory limit, saving progress after every cell;
+4. writes the executed notebook to ``autograded/`` and a JSON report.
+
+The parent process alone writes to the gradebook, one submission at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+MIN_CELL_SECONDS = 5  # once the budget is spent, each further cell still gets this long...
+GRACE_SHARE = 0.5  # ...until half the budget again has gone: then the rest are not run
+
+
+def _error_output(ename: str, evalue: str) -> NotebookNode:
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _limit_memory(megabytes: int) -> None:
+    # Inherited by the kernel this process starts: a submission that allocates
+    # without end gets a MemoryError (or dies) instead of taking the machine down.
+    limit = megabytes * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):
+        pass
+
+
+def _read_notebook(path: Path, problems: list[str]) -> NotebookNode | None:
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except json.JSONDecodeError as exc:
+        problems.append(f"{path.name}: not a readable notebook (broken JSON at line {exc.lineno}, column {exc.colno}); scored 0")
+        return None
+    except Exception as exc:  # nbformat raises a mix of types for damaged files
+        problems.append(f"{path.name}: not a readable notebook ({type(exc).__name__}: {str(exc)[:200]}); scored 0")
+        return None
+    if not isinstance(nb, NotebookNode) or "cells" not in nb:
+        problems.append(f"{path.name}: not a notebook (no cells); scored 0")
+        return None
+    return nb
+
+
+def _dedupe_graded_cells(nb: NotebookNode, name: str, problems: list[str]) -> None:
+    """Keep the first cell of each grade id; later copies become ordinary cells.
+
+    nbgrader stops a whole class's autograde run on a duplicated id (its issue
+    #1083). The copy is kept as an ordinary cell so no learner text is lost.
+    """
+    seen: set[str] = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not meta or "grade_id" not in meta:
+            continue
+        gid = meta["grade_id"]
+        if gid in seen:
+            problems.append(f"{name}: graded cell '{gid}' appears more than once; the first copy was graded")
+            del cell.metadata["nbgrader"]
+        else:
+            seen.add(gid)
+
+
+def _compare_with_release(nb: NotebookNode, name: str, job: dict, problems: list[str]) -> None:
+    """Report graded cells that were deleted and locked cells that were edited (nbgrader restores both)."""
+    present = {c.metadata.nbgrader["grade_id"]: c for c in nb.cells
+               if "grade_id" in c.get("metadata", {}).get("nbgrader", {})}
+    release = job["release_cells"].get(name, {})
+    for gid, info in release.items():
+        cell = present.get(gid)
+        if cell is None:
+            if info["grade"]:
+                problems.append(f"{name}: graded cell '{gid}' was deleted; it was put back and graded")
+        elif info["locked"] and cell.get("source", "").strip() != info["source"].strip():
+            problems.append(f"{name}: locked cell '{gid}' was edited; the original was restored before grading")
+
+
+def _sanitise(nb: NotebookNode, name: str, job: dict) -> NotebookNode:
+    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells
+
+    resources = {"nbgrader": {"notebook": name, "assignment": job["assignment"], "student": job["student"],
+                              "db_url": job["snapshot_db_url"]}}
+    overwrite = OverwriteCells()
+    overwrite.add_missing_cells = True
+    for pp in (ClearOutput(), DeduplicateIds(), overwrite, CheckCellMetadata()):
+        nb, resources = pp.preprocess(nb, resources)
+    return nb
+
+
+class _Runner:
+    """Runs a notebook under a budget for the whole submission."""
+
+    def __init__(self, job: dict, deadline: float, progress_path: Path):
+        # A looping cell uses up the budget, but the cells after it still get a
+        # short run each (within a grace period), so one bad task does not cost
+        # the marks of every task after it.
+        from nbclient.exceptions import DeadKernelError
+        from nbgrader.preprocessors import Execute
+
+        cap = job["output_cap_bytes"]
+
+        class CappedExecute(Execute):
+            """nbgrader's Execute with the cell limit taken from the submission's budget and capped output."""
+
+            def output(self, outs, msg, display_id, cell_index):
+                size = len(json.dumps(msg.get("content", {}), default=str))
+                self._sizes[cell_index] = self._sizes.get(cell_index, 0) + size
+                if self._sizes[cell_index] > cap:
+                    if cell_index not in self._capped:
+                        self._capped.add(cell_index)
+                        outs.append(nbformat.v4.new_output(
+                            "stream", name="stdout",
+                            text=f"\n[output stopped by the grader after {cap // 1000} kB]\n"))
+                    return None
+                return super().output(outs, msg, display_id, cell_index)
+
+        self.dead_kernel_error = DeadKernelError
+        self.client_class = CappedExecute
+        self.deadline = deadline
+        self.hard_deadline = deadline + GRACE_SHARE * job["time_limit"]
+        self.progress_path = progress_path
+        self.job = job
+
+    def run(self, nb: NotebookNode, cwd: Path, problems: list[str], name: str) -> NotebookNode:
+        client = self.client_class(
+            timeout_func=lambda cell: max(MIN_CELL_SECONDS, int(self.deadline - time.monotonic())),
+            interrupt_on_timeout=True,
+            allow_errors=True,
+            kernel_name="python3",
+        )
+        client._sizes, client._capped = {}, set()
+        client.nb = nb
+        client.resources = {"metadata": {"path": str(cwd)}}
+        timed_out = False
+        with client.setup_kernel(cwd=str(cwd)):
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                if time.monotonic() > self.hard_deadline:
+                    if not timed_out:
+                        problems.append(f"{name}: the submission's time limit ({self.job['time_limit']} s, plus grace) "
+                                        f"ran out at cell {index + 1}; later cells were not run and score 0")
+                        timed_out = True
+                    cell.outputs = [_error_output("NotRun", "the submission's time limit ran out before this cell")]
+                    continue
+                try:
+                    client.execute_cell(cell, index)
+                except self.dead_kernel_error:
+                    problems.append(f"{name}: the kernel died in cell {index + 1}; cells after it were not run and score 0")
+                    cell.outputs.append(_error_output("DeadKernelError", "the kernel died while running this cell"))
+                    for later in nb.cells[index + 1:]:
+                        if later.cell_type == "code":
+                            later.outputs = [_error_output("NotRun", "the kernel died in an earlier cell")]
+                    break
+                if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+                    problems.append(f"{name}: cell {index + 1} was still running when the time limit was reached")
+                nbformat.write(nb, self.progress_path)
+        for index in sorted(client._capped):
+            problems.append(f"{name}: cell {index + 1} printed more than {self.job['output_cap_bytes'] // 1000} kB; "
+                            "the rest of its output was dropped")
+        return nb
+
+
+def grade_submission(job: dict) -> dict:
+    started = time.monotonic()
+    deadline = started + job["time_limit"]
+    submission = Path(job["submission_dir"])
+    out_dir = Path(job["autograded_dir"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    result = {"student": job["student"], "notebooks": {}, "problems": problems}
+
+    expected = list(job["notebooks"])
+    present = sorted(p.name for p in submission.glob("*.ipynb"))
+    stray = [n for n in present if n[:-6] not in expected]
+    mapping: dict[str, Path] = {}
+    for name in expected:
+        if (submission / f"{name}.ipynb").is_file():
+            mapping[name] = submission / f"{name}.ipynb"
+    missing = [n for n in expected if n not in mapping]
+    if len(missing) == 1 and len(stray) == 1:
+        # One notebook with the wrong name where one is missing: it is that notebook.
+        mapping[missing[0]] = submission / stray[0]
+        problems.append(f"{stray[0]}: wrong file name; graded as {missing[0]}.ipynb")
+        stray, missing = [], []
+    for name in stray:
+        problems.append(f"{name}: not part of this assignment; not graded")
+    for name in missing:
+        problems.append(f"{name}.ipynb: missing from the submission; scored 0")
+        result["notebooks"][name] = {"status": "missing"}
+
+    for other in submission.iterdir():
+        if other.is_file() and other.suffix != ".ipynb" and other.name != "timestamp.txt":
+            (out_dir / other.name).write_bytes(other.read_bytes())
+    if (submission / "timestamp.txt").is_file():
+        (out_dir / "timestamp.txt").write_bytes((submission / "timestamp.txt").read_bytes())
+
+    for name, path in mapping.items():
+        nb = _read_notebook(path, problems)
+        if nb is None:
+            result["notebooks"][name] = {"status": "unreadable"}
+            continue
+        _dedupe_graded_cells(nb, name, problems)
+        _compare_with_release(nb, name, job, problems)
+        try:
+            nb = _sanitise(nb, name, job)
+        except Exception as exc:
+            problems.append(f"{name}: could not be prepared for grading ({type(exc).__name__}: {exc}); scored 0")
+            result["notebooks"][name] = {"status": "unreadable"}
+            continue
+        target = out_dir / f"{name}.ipynb"
+        try:
+            nb = _Runner(job, deadline, target).run(nb, out_dir, problems, name)
+        except Exception as exc:  # the kernel would not even start, for instance
+            problems.append(f"{name}: could not be run ({type(exc).__name__}: {exc}); scored 0")
+            result["notebooks"][name] = {"status": "unreadable"}
+            continue
+        nbformat.write(nb, target)
+        result["notebooks"][name] = {"status": "graded", "file": str(target)}
+    result["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+def main(argv: list[str]) -> int:
+    job_path = Path(argv[0])
+    job = json.loads(job_path.read_text())
+    _limit_memory(job["memory_mb"])
+    result = grade_submission(job)
+    Path(job["result_path"]).write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
