@@ -63,6 +63,60 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def cmd_students_import(args) -> int:
+    from .students import import_students
+
+    report = import_students(_course(args), args.file)
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
+def cmd_collect(args) -> int:
+    from nbgrader.api import Gradebook
+
+    from .collect import DEFAULT_PATTERN, collect
+
+    root = _course(args)
+    with Gradebook("sqlite:///" + str(root / "gradebook.db")) as gb:
+        known = {s.id for s in gb.students}
+    report = collect(root, args.assignment, args.source, pattern=args.pattern or DEFAULT_PATTERN,
+                     known_students=None if args.add_students else known)
+    print(report.summary())
+    return 1 if report.unmapped else 0
+
+
+def cmd_feedback(args) -> int:
+    from .feedback import generate
+
+    files = generate(_course(args), args.assignment, students=args.student or None, progress=not args.quiet)
+    print(f"feedback: {len(files)} file(s) in feedback/ (hidden tests removed)")
+    return 0
+
+
+def cmd_grades(args) -> int:
+    from .reports import write_grades_csv
+
+    root = _course(args)
+    chosen = None if args.all else [args.assignment]
+    if args.output:
+        with open(args.output, "w", newline="", encoding="utf-8") as out:
+            n = write_grades_csv(root, out, chosen)
+        print(f"grades: {n} learner(s) written to {args.output}", file=sys.stderr)
+    else:
+        write_grades_csv(root, sys.stdout, chosen)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .reports import class_report
+
+    root = _course(args)
+    out = Path(args.output)
+    out.write_text(class_report(root, args.assignment or None), encoding="utf-8")
+    print(f"report: {out}")
+    return 0
+
+
 def cmd_scenarios_check(args) -> int:
     from .roleplay import ScenarioError, extreme_paths, list_scenarios, load_scenario
     from .roleplay.model import scenario_path
@@ -132,6 +186,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--into", help="workspace folder (default: workspace/ in the course)")
     p.set_defaults(func=cmd_workspace)
 
+    p = sub.add_parser("students", help="learners in the gradebook")
+    stu = p.add_subparsers(dest="students_command", required=True, metavar="ACTION")
+    q = stu.add_parser("import", help="add or update learners from a CSV (id, first_name, last_name, email)")
+    q.add_argument("file", help="the class list as CSV (UTF-8) with a header row")
+    q.set_defaults(func=cmd_students_import)
+
+    p = sub.add_parser("collect", help="place an LMS bulk download (zip or folder) into submitted/")
+    p.add_argument("assignment")
+    p.add_argument("source", help="the downloaded .zip, or a folder of files")
+    p.add_argument("--pattern", help="regular expression for file names, with (?P<student_id>...) and "
+                                     "optionally (?P<file_id>...) and (?P<timestamp>...)")
+    p.add_argument("--add-students", action="store_true", help="collect files of students not yet in the gradebook")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("feedback", help="HTML feedback for learners, with hidden tests removed")
+    p.add_argument("assignment")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("grades", help="export grades as CSV for an LMS gradebook")
+    p.add_argument("assignment", nargs="?", help="one assignment (or use --all)")
+    p.add_argument("--all", action="store_true", help="every assignment in the gradebook")
+    p.add_argument("--format", choices=["csv"], default="csv", help="output format (csv)")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_grades)
+
+    p = sub.add_parser("report", help="write a class report (HTML with charts)")
+    p.add_argument("assignment", nargs="*", help="assignments to include (default: all)")
+    p.add_argument("-o", "--output", default="class-report.html", help="file to write (default class-report.html)")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("grade", help="autograde every collected submission of an assignment, in parallel")
     p.add_argument("assignment", help="assignment id, e.g. 07-measuring-satisfaction")
     p.add_argument("--workers", type=int, default=None, help="submissions graded at once (default: one per core)")
@@ -155,10 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "grades" and not (args.all or args.assignment):
+        parser.error("grades: name an assignment, or use --all")
     try:
         return args.func(args)
-    except grading.CourseError as exc:
+    except (grading.CourseError, ValueError) as exc:
         print(f"csworkbook: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
