@@ -112,6 +112,29 @@ def _mark_unrun_cells(nb) -> None:
                                                    traceback=["NotRun: this cell was not run"])]
 
 
+def _refuse_impossible_credit(nb, name: str) -> list[str]:
+    """A test cell whose output claims more points than the cell is worth scores 0.
+
+    nbgrader reads a number printed as a test cell's result as partial credit, and
+    stops with an error when it exceeds the cell's points; a learner's kernel can
+    print one, so that must not crash the class's run.
+    """
+    from nbgrader.utils import determine_grade, is_grade
+
+    problems = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not is_grade(cell):
+            continue
+        try:
+            determine_grade(cell)
+        except ValueError as exc:
+            gid = cell.metadata.nbgrader.get("grade_id")
+            cell.outputs = [nbformat.v4.new_output("error", ename="InvalidCredit", evalue=str(exc),
+                                                   traceback=[f"InvalidCredit: {exc}"])]
+            problems.append(f"{name}: test '{gid}' reported an impossible score ({exc}); scored 0")
+    return problems
+
+
 def _run_job(job: dict, wall_seconds: float) -> dict:
     job_path = Path(job["result_path"]).with_suffix(".job.json")
     job_path.write_text(json.dumps(job))
@@ -154,16 +177,19 @@ def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: 
             gb.update_or_create_submission(assignment, student, timestamp=timestamp)
         else:
             gb.update_or_create_submission(assignment, student)
+    suspicious: list[str] = []
     for name in notebooks:
         info = result["notebooks"].get(name, {})
         path = Path(job["autograded_dir"]) / f"{name}.ipynb"
         if info.get("status") == "graded" or (result.get("killed") and path.is_file()):
             nb = nbformat.read(path, as_version=4)
             _mark_unrun_cells(nb)
+            result["problems"].extend(_refuse_impossible_credit(nb, name))
             nbformat.write(nb, path)
             resources = {"nbgrader": {"notebook": name, "assignment": assignment, "student": student,
                                       "db_url": _db_url(root)}}
             SaveAutoGrades().preprocess(nb, resources)
+            suspicious += _distrusted(root, assignment, student, name, info.get("trusted", {}))
         else:
             with Gradebook(_db_url(root)) as gb:
                 for grade in gb.find_submission_notebook(name, assignment, student).grades:
@@ -172,9 +198,42 @@ def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: 
                 gb.db.commit()
             if result.get("killed") or result.get("crashed"):
                 result["problems"].append(f"{name}.ipynb: no graded copy; scored 0")
+    if suspicious:
+        _hold_for_review(root, assignment, student)
+        result["problems"].append("SUSPICIOUS, scored 0 until a trainer reviews it (Formgrader): " + "; ".join(suspicious))
     with Gradebook(_db_url(root)) as gb:
         submission = gb.find_submission(assignment, student)
         return float(submission.code_score), float(submission.max_code_score)
+
+
+def _distrusted(root: Path, assignment: str, student: str, notebook: str, trusted: dict) -> list[str]:
+    """Tests that passed inside the learner's kernel but failed when the grader ran them itself."""
+    from nbgrader.api import Gradebook
+
+    found = []
+    with Gradebook(_db_url(root)) as gb:
+        for grade in gb.find_submission_notebook(notebook, assignment, student).grades:
+            if grade.cell_type != "code" or grade.auto_score is None:
+                continue
+            passed_inside = grade.auto_score >= grade.max_score > 0
+            passed_outside, reason = trusted.get(grade.name, (False, "the grader could not check this test"))
+            if passed_inside and not passed_outside:
+                found.append(f"{notebook}: test '{grade.name}' passed in the learner's kernel but not when the "
+                             f"grader ran it ({reason})")
+    return found
+
+
+def _hold_for_review(root: Path, assignment: str, student: str) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(_db_url(root)) as gb:
+        submission = gb.find_submission(assignment, student)
+        for nb in submission.notebooks:
+            nb.flagged = True
+            for grade in nb.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = True
+        gb.db.commit()
 
 
 def _has_student(gb, student: str) -> bool:
@@ -226,6 +285,7 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
                 "snapshot_db_url": snapshot_url, "time_limit": time_limit, "memory_mb": memory_mb,
                 "output_cap_bytes": output_cap_bytes, "result_path": str(tmp_path / f"{student}.result.json"),
                 "digest": digest, "release_cells": release_cells,
+                "source_dir": str(root / "source" / assignment),
             })
         wall = time_limit * 1.5 + 90  # the worker's own budget plus kernel start-up; past this it is killed
         bar = None

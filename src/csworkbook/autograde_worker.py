@@ -138,7 +138,7 @@ class _Runner:
         self.progress_path = progress_path
         self.job = job
 
-    def run(self, nb: NotebookNode, cwd: Path, problems: list[str], name: str) -> NotebookNode:
+    def _client(self):
         client = self.client_class(
             timeout_func=lambda cell: max(MIN_CELL_SECONDS, int(self.deadline - time.monotonic())),
             interrupt_on_timeout=True,
@@ -146,9 +146,32 @@ class _Runner:
             kernel_name="python3",
         )
         client._sizes, client._capped = {}, set()
+        return client
+
+    def _probe_runner(self, client):
+        def run_code(code: str) -> None:
+            # nbclient files outputs by cell index, so the probe cell sits at the end of the
+            # notebook while it runs and is taken out again: it is never saved.
+            cell = nbformat.v4.new_code_cell(code)
+            client.nb.cells.append(cell)
+            try:
+                client.execute_cell(cell, len(client.nb.cells) - 1)
+            finally:
+                client.nb.cells.pop()
+
+        return run_code
+
+    def run(self, nb: NotebookNode, cwd: Path, problems: list[str], name: str) -> tuple[NotebookNode, dict]:
+        """Execute the notebook, then check its tests from outside the kernel; return (notebook, trusted results)."""
+        from .trusted_tests import Kernel, verify
+
+        client = self._client()
         client.nb = nb
         client.resources = {"metadata": {"path": str(cwd)}}
         timed_out = False
+        died_at = None
+        trusted: dict = {}
+        source_path = Path(self.job["source_dir"]) / f"{name}.ipynb"
         with client.setup_kernel(cwd=str(cwd)):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
@@ -168,14 +191,49 @@ class _Runner:
                     for later in nb.cells[index + 1:]:
                         if later.cell_type == "code":
                             later.outputs = [_error_output("NotRun", "the kernel died in an earlier cell")]
+                    died_at = index
                     break
                 if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
                     problems.append(f"{name}: cell {index + 1} was still running when the time limit was reached")
                 nbformat.write(nb, self.progress_path)
+            if died_at is None:
+                trusted = self._verify(verify, Kernel(self._probe_runner(client), cwd), source_path, None, problems, name)
+        if died_at is not None:
+            trusted = self._replay_and_verify(nb, died_at, cwd, source_path, problems, name)
         for index in sorted(client._capped):
             problems.append(f"{name}: cell {index + 1} printed more than {self.job['output_cap_bytes'] // 1000} kB; "
                             "the rest of its output was dropped")
-        return nb
+        return nb, trusted
+
+    def _verify(self, verify, kernel, source_path, stop_before, problems, name) -> dict:
+        try:
+            return verify(source_path, kernel, stop_before=stop_before)
+        except self.dead_kernel_error:
+            problems.append(f"{name}: the kernel died while the grader was checking the answers")
+        except Exception as exc:  # noqa: BLE001 - reported, and the tests count as unverified
+            problems.append(f"{name}: the grader could not check the answers outside the kernel "
+                            f"({type(exc).__name__}: {str(exc)[:200]})")
+        return {}
+
+    def _replay_and_verify(self, nb, died_at, cwd, source_path, problems, name) -> dict:
+        """The kernel died: rerun the learner's cells before that point in a fresh kernel, then check."""
+        from .trusted_tests import Kernel, verify
+
+        replay = nbformat.v4.new_notebook(cells=[nbformat.from_dict(dict(c)) for c in nb.cells[:died_at]])
+        client = self._client()
+        client.nb = replay
+        client.resources = {"metadata": {"path": str(cwd)}}
+        try:
+            with client.setup_kernel(cwd=str(cwd)):
+                for index, cell in enumerate(replay.cells):
+                    meta = cell.get("metadata", {}).get("nbgrader", {})
+                    if cell.cell_type == "code" and not meta.get("grade"):
+                        cell.outputs = []
+                        client.execute_cell(cell, index)
+                return self._verify(verify, Kernel(self._probe_runner(client), cwd), source_path, died_at, problems, name)
+        except self.dead_kernel_error:
+            problems.append(f"{name}: the kernel died again when the grader re-ran the cells before cell {died_at + 1}")
+            return {}
 
 
 def grade_submission(job: dict) -> dict:
@@ -227,13 +285,13 @@ def grade_submission(job: dict) -> dict:
             continue
         target = out_dir / f"{name}.ipynb"
         try:
-            nb = _Runner(job, deadline, target).run(nb, out_dir, problems, name)
+            nb, trusted = _Runner(job, deadline, target).run(nb, out_dir, problems, name)
         except Exception as exc:  # the kernel would not even start, for instance
             problems.append(f"{name}: could not be run ({type(exc).__name__}: {exc}); scored 0")
             result["notebooks"][name] = {"status": "unreadable"}
             continue
         nbformat.write(nb, target)
-        result["notebooks"][name] = {"status": "graded", "file": str(target)}
+        result["notebooks"][name] = {"status": "graded", "file": str(target), "trusted": trusted}
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
 
