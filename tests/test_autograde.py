@@ -7,7 +7,6 @@ import sqlite3
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
 
 from course_factory import ASSIGNMENT, NOTEBOOK, answered, make_course, release_notebook, submit
 from csworkbook import autograde

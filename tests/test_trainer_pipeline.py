@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course_factory import ASSIGNMENT, NOTEBOOK, answered, demo_notebook, release_notebook
+from course_factory import ASSIGNMENT, NOTEBOOK, answered, demo_notebook
 from csworkbook import feedback
 
 pytestmark = pytest.mark.grading
@@ -148,3 +148,22 @@ def test_7_class_report_has_the_charts_and_tables(course, tmp_path):
     assert "Histogram of scores for demo" in page and "Pass rate per task for demo" in page
     assert "Hardest tasks" in page and "<td>t2</td><td>50%</td>" in page
     assert "Hint use" in page
+
+
+def test_hint_use_is_read_from_the_notebooks_learners_saved(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from csworkbook.reports import hint_use
+
+    for student, shown in (("ana", ["(1 of 3)", "(2 of 3)"]), ("ben", ["(1 of 2)"])):
+        cells = [new_code_cell("q1.hint()", outputs=[new_output("execute_result", data={
+            "text/plain": f"Task 1 - Hint: {s} Group the responses by channel."}, execution_count=1)]) for s in shown]
+        folder = tmp_path / "submitted" / student / "a1"
+        folder.mkdir(parents=True)
+        nbformat.write(new_notebook(cells=cells), folder / "a1.ipynb")
+    (tmp_path / "submitted" / "cho" / "a1").mkdir(parents=True)
+    (tmp_path / "submitted" / "cho" / "a1" / "a1.ipynb").write_text("{ not json")  # ignored, not fatal
+    table = hint_use(tmp_path, "a1").sort_values("student")
+    assert table.to_dict("records") == [{"student": "ana", "task": "Task 1", "hints": 2},
+                                        {"student": "ben", "task": "Task 1", "hints": 1}]

@@ -15,14 +15,14 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
+import select
+import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from queue import Empty, Queue
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,25 +135,72 @@ def _refuse_impossible_credit(nb, name: str) -> list[str]:
     return problems
 
 
-def _run_job(job: dict, wall_seconds: float) -> dict:
-    job_path = Path(job["result_path"]).with_suffix(".job.json")
-    job_path.write_text(json.dumps(job))
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.Popen([sys.executable, "-m", "csworkbook.autograde_worker", str(job_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+class _Worker:
+    """A long-lived grading process; replaced by a fresh one if it hangs or dies."""
+
+    def __init__(self, memory_mb: int):
+        self.memory_mb = memory_mb
+        self.proc: subprocess.Popen | None = None
+
+    def _start(self) -> None:
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "csworkbook.autograde_worker", "--serve", str(self.memory_mb)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env, start_new_session=True)
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc is None:
+            return
+        if kill:
+            _kill_tree(self.proc.pid)
+        else:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                _kill_tree(self.proc.pid)
+        self.proc = None
+
+    def grade(self, job: dict, wall_seconds: float) -> dict:
+        if self.proc is None or self.proc.poll() is not None:
+            self._start()
+        try:
+            self.proc.stdin.write(json.dumps(job) + "\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self.stop(kill=True)
+            return {"student": job["student"], "crashed": True, "notebooks": {},
+                    "problems": ["the grading process could not be started"]}
+        ready, _, _ = select.select([self.proc.stdout], [], [], wall_seconds)
+        line = self.proc.stdout.readline() if ready else ""
+        if not ready:
+            self.stop(kill=True)
+            return {"student": job["student"], "killed": True, "notebooks": {}, "problems": [
+                f"the grader stopped this submission after {wall_seconds:.0f} s; cells that had not run score 0"]}
+        result_path = Path(job["result_path"])
+        if not line.startswith("done") or not result_path.is_file():
+            self.stop(kill=True)
+            return {"student": job["student"], "crashed": True, "notebooks": {},
+                    "problems": ["the grading process died on this submission"]}
+        return json.loads(result_path.read_text())
+
+
+def _kill_tree(pid: int) -> None:
+    """Stop a worker and everything it started (its kernels are its children)."""
+    import psutil
+
     try:
-        output, _ = proc.communicate(timeout=wall_seconds)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        return {"student": job["student"], "killed": True, "notebooks": {}, "problems": [
-            f"the grader stopped this submission after {wall_seconds:.0f} s; cells that had not run score 0"]}
-    result_path = Path(job["result_path"])
-    if proc.returncode != 0 or not result_path.is_file():
-        tail = output.decode(errors="replace")[-800:]
-        return {"student": job["student"], "crashed": True, "notebooks": {}, "problems": [
-            f"the grading process failed (exit {proc.returncode}): {tail.strip().splitlines()[-1] if tail.strip() else 'no output'}"]}
-    return json.loads(result_path.read_text())
+        parent = psutil.Process(pid)
+        family = parent.children(recursive=True) + [parent]
+    except psutil.NoSuchProcess:
+        return
+    for proc in family:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(family, timeout=10)
 
 
 def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: dict) -> tuple[float, float]:
@@ -293,12 +340,30 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission")
-        pool = ThreadPoolExecutor(max_workers=workers)
+        queue: Queue = Queue()
+        for job in jobs:
+            queue.put(job)
+        finished: Queue = Queue()
+        slots = [_Worker(memory_mb) for _ in range(min(workers, len(jobs)) or 1)]
+
+        def drive(slot: _Worker) -> None:
+            try:
+                while True:
+                    try:
+                        job = queue.get_nowait()
+                    except Empty:
+                        return
+                    finished.put((job, slot.grade(job, wall)))
+            finally:
+                slot.stop()
+
+        threads = [threading.Thread(target=drive, args=(slot,), daemon=True) for slot in slots]
+        for thread in threads:
+            thread.start()
+        completed = False
         try:
-            futures = {pool.submit(_run_job, job, wall): job for job in jobs}
-            for future in as_completed(futures):
-                job = futures[future]
-                result = future.result()
+            for _ in range(len(jobs)):
+                job, result = finished.get()
                 with warnings.catch_warnings():
                     # nbgrader's SQLAlchemy use warns on every new submission, and nbformat on
                     # duplicated cell ids it repairs itself: neither is ours to fix or the trainer's.
@@ -313,8 +378,15 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
                 outcomes.append(Outcome(job["student"], status, score, maximum, problems, result.get("seconds", 0.0)))
                 if bar:
                     bar.update(1)
+            completed = True
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            while not queue.empty():  # interrupted: hand out no more work
+                queue.get_nowait()
+            if completed:
+                for thread in threads:
+                    thread.join(timeout=60)  # each stops its worker itself
+            for slot in slots:
+                slot.stop(kill=True)  # interrupted: end the workers and their kernels now
             if bar:
                 bar.close()
     return sorted(outcomes, key=lambda o: o.student)

@@ -296,7 +296,29 @@ def grade_submission(job: dict) -> dict:
     return result
 
 
+def serve(memory_mb: int) -> int:
+    """Grade jobs read from standard input, one JSON line each, until it closes.
+
+    One worker grades many submissions, so the imports (nbgrader, pandas for
+    the grader's own test runs) are paid once per worker, not once per learner.
+    Each submission still gets a fresh kernel of its own.
+    """
+    _limit_memory(memory_mb)
+    for line in sys.stdin:
+        job = json.loads(line)
+        try:
+            result = grade_submission(job)
+        except Exception as exc:  # noqa: BLE001 - reported for this submission; the worker carries on
+            result = {"student": job["student"], "crashed": True, "notebooks": {},
+                      "problems": [f"the grader failed on this submission ({type(exc).__name__}: {str(exc)[:300]})"]}
+        Path(job["result_path"]).write_text(json.dumps(result, indent=1))
+        print(f"done {job['result_path']}", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--serve"]:
+        return serve(int(argv[1]))
     job_path = Path(argv[0])
     job = json.loads(job_path.read_text())
     _limit_memory(job["memory_mb"])
