@@ -40,6 +40,8 @@ def graded(tmp_path_factory):
     submit(root, "floods", answered(root, {"a1": "def double(x):\n    return 2 * x\nwhile True:\n    print('spam ' * 200)"}))
     submit(root, "memory", answered(root, {"a1": "hog = []\nwhile True:\n    hog.append(bytearray(50_000_000))"}))
     submit(root, "kills-kernel", answered(root, {"a2": "import os\nos._exit(1)"}))
+    submit(root, "ignores-interrupt", answered(root, {"a2": "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                                            "while True:\n    pass"}))
     submit(root, "missing", None)
     submit(root, "wrong-name", answered(root), filename=f"{NOTEBOOK} (1).ipynb")
     outcomes = autograde.grade(root, ASSIGNMENT, workers=2, time_limit=TIME_LIMIT, memory_mb=1536)
@@ -60,14 +62,15 @@ def _problems(outcomes, student):
 
 def test_every_submission_is_graded_and_listed(graded):
     root, outcomes = graded
-    assert len(outcomes) == 13
+    assert len(outcomes) == 14
     assert all(o.status == "graded" for o in outcomes.values()), {s: o.status for s, o in outcomes.items()}
     assert all(o.max_score == 5 for o in outcomes.values())
 
 
 @pytest.mark.parametrize("student, expected", [
     ("good", 5), ("blank", 0), ("half", 2), ("broken-json", 0), ("deleted-test", 5), ("duplicated", 5),
-    ("edited-test", 3), ("loops", 3), ("floods", 5), ("memory", 3), ("kills-kernel", 2), ("missing", 0),
+    ("edited-test", 3), ("loops", 3), ("floods", 5), ("memory", 3), ("kills-kernel", 2), ("ignores-interrupt", 2),
+    ("missing", 0),
     ("wrong-name", 5),
 ])
 def test_scores(graded, student, expected):
@@ -84,6 +87,7 @@ def test_scores(graded, student, expected):
     ("loops", "was still running when the time limit was reached"),
     ("floods", "the rest of its output was dropped"),
     ("kills-kernel", "the kernel died in cell"),
+    ("ignores-interrupt", "would not stop when interrupted, so its kernel was stopped"),
     ("missing", f"{NOTEBOOK}.ipynb: missing from the submission; scored 0"),
     ("wrong-name", f"{NOTEBOOK} (1).ipynb: wrong file name; graded as {NOTEBOOK}.ipynb"),
 ])
@@ -120,7 +124,7 @@ def test_gradebook_is_intact(graded):
     with sqlite3.connect(root / "gradebook.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         students = {r[0] for r in db.execute("SELECT id FROM student")}
-    assert len(students) == 13
+    assert len(students) == 14
 
 
 def test_a_second_run_resumes_and_regrades_only_what_changed(graded):

@@ -1,12 +1,14 @@
 """Autograde a whole class in parallel, surviving bad submissions.
 
 nbgrader grades one submission at a time and cannot share its gradebook
-between processes (its issue #174). Here each submission is run in a worker
-process of its own (``autograde_worker``), several at once, against a read-only
-snapshot of the gradebook; the results are written to the real gradebook by
-this process alone, one submission at a time, with nbgrader's own
-``SaveAutoGrades``. A submission is marked done only after its grades are
-committed, so an interrupted run loses nothing and the next run resumes.
+between processes (its issue #174). Here one long-lived worker process per core
+(``autograde_worker``) takes submissions from a queue and grades each in a
+fresh kernel, against a read-only snapshot of the gradebook; a worker that
+hangs past the wall limit or dies is killed with its kernels and replaced. The
+results are written to the real gradebook by this process alone, one
+submission at a time, with nbgrader's own ``SaveAutoGrades``. A submission is
+marked done only after its grades are committed, so an interrupted run loses
+nothing and the next run resumes.
 """
 
 from __future__ import annotations
@@ -344,7 +346,7 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
         for job in jobs:
             queue.put(job)
         finished: Queue = Queue()
-        slots = [_Worker(memory_mb) for _ in range(min(workers, len(jobs)) or 1)]
+        slots = [_Worker(memory_mb) for _ in range(min(workers, len(jobs)))]
 
         def drive(slot: _Worker) -> None:
             try:
@@ -353,7 +355,13 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
                         job = queue.get_nowait()
                     except Empty:
                         return
-                    finished.put((job, slot.grade(job, wall)))
+                    try:
+                        result = slot.grade(job, wall)
+                    except Exception as exc:  # noqa: BLE001 - never leave the main loop waiting
+                        slot.stop(kill=True)
+                        result = {"student": job["student"], "crashed": True, "notebooks": {},
+                                  "problems": [f"the grader failed on this submission ({type(exc).__name__}: {exc})"]}
+                    finished.put((job, result))
             finally:
                 slot.stop()
 

@@ -111,7 +111,7 @@ class _Runner:
         # A looping cell uses up the budget, but the cells after it still get a
         # short run each (within a grace period), so one bad task does not cost
         # the marks of every task after it.
-        from nbclient.exceptions import DeadKernelError
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
         from nbgrader.preprocessors import Execute
 
         cap = job["output_cap_bytes"]
@@ -132,6 +132,7 @@ class _Runner:
                 return super().output(outs, msg, display_id, cell_index)
 
         self.dead_kernel_error = DeadKernelError
+        self.stuck_error = CellTimeoutError
         self.client_class = CappedExecute
         self.deadline = deadline
         self.hard_deadline = deadline + GRACE_SHARE * job["time_limit"]
@@ -185,9 +186,14 @@ class _Runner:
                     continue
                 try:
                     client.execute_cell(cell, index)
-                except self.dead_kernel_error:
-                    problems.append(f"{name}: the kernel died in cell {index + 1}; cells after it were not run and score 0")
-                    cell.outputs.append(_error_output("DeadKernelError", "the kernel died while running this cell"))
+                except (self.dead_kernel_error, self.stuck_error) as exc:
+                    if isinstance(exc, self.stuck_error):
+                        problems.append(f"{name}: cell {index + 1} would not stop when interrupted, so its kernel was "
+                                        "stopped; cells after it were not run and score 0")
+                        cell.outputs.append(_error_output("CellTimeoutError", "this cell would not stop when interrupted"))
+                    else:
+                        problems.append(f"{name}: the kernel died in cell {index + 1}; cells after it were not run and score 0")
+                        cell.outputs.append(_error_output("DeadKernelError", "the kernel died while running this cell"))
                     for later in nb.cells[index + 1:]:
                         if later.cell_type == "code":
                             later.outputs = [_error_output("NotRun", "the kernel died in an earlier cell")]
