@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,20 +26,14 @@ REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENT = "07-measuring-satisfaction"
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", ""))  # nbgrader runs alembic
-MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 
 
 def solved_release() -> nbformat.NotebookNode:
     """The student version with the instructor's answers typed in, as a strong student would hand in."""
-    source = nbformat.read(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    release = nbformat.read(REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: MARKERS.sub("", c.source) for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
-    for cell in release.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in answers:
-            cell.source = answers[gid]
-    return release
+    from csworkbook.grading import solved_copy
+
+    return solved_copy(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                       REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
 
 
 def make_course(root: Path, students: int) -> None:

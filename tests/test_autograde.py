@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from course_factory import ASSIGNMENT, NOTEBOOK, answered, make_course, release_notebook, submit
 from csworkbook import autograde
+
+REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.grading
 
@@ -141,3 +144,26 @@ def test_no_submissions_is_a_clear_error(tmp_path):
     root = make_course(tmp_path / "empty")
     with pytest.raises(autograde.CourseError, match="no submissions of 'demo'"):
         autograde.grade(root, ASSIGNMENT)
+
+
+@pytest.mark.parametrize("assignment", sorted(p.name for p in (REPO / "source").iterdir() if p.is_dir()))
+def test_a_strong_learner_of_every_topic_gets_full_marks_and_no_flags(assignment, tmp_path):
+    """The grader's own re-run of the tests must agree with nbgrader on a right answer, for every topic,
+    or a whole class would be flagged as suspicious."""
+    import shutil
+
+    from csworkbook.grading import solved_copy
+
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder / assignment, root / folder / assignment)
+    for source in sorted((root / "source" / assignment).glob("*.ipynb")):
+        nb = solved_copy(source, root / "release" / assignment / source.name)
+        folder = root / "submitted" / "strong" / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / source.name)
+    [outcome] = autograde.grade(root, assignment, workers=1)
+    assert outcome.problems == []
+    assert outcome.score == outcome.max_score > 0

@@ -215,6 +215,22 @@ def find_leaks(source_path: Path, release_path: Path) -> list[str]:
     return leaks
 
 
+_MARKER_LINES = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+
+
+def solved_copy(source_path: Path, release_path: Path) -> nbformat.NotebookNode:
+    """The student version with the instructor's code answers typed in, as a strong learner would hand it in."""
+    source = nbformat.read(source_path, as_version=4)
+    release = nbformat.read(release_path, as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: _MARKER_LINES.sub("", c.source) for c in source.cells
+               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in release.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            cell.source = answers[gid]
+    return release
+
+
 def _scores(course: Path, assignment: str, notebook: str, student: str) -> tuple[float, float]:
     from nbgrader.api import Gradebook
 
