@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 import shutil
 from pathlib import Path
 
@@ -80,8 +79,3 @@ def submit(root: Path, student: str, nb: nbformat.NotebookNode | bytes | None, f
     (folder / "timestamp.txt").write_text(timestamp)
     return folder
 
-
-def hidden_lines(root: Path) -> list[str]:
-    text = (root / "source" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_text()
-    return [line.strip() for block in re.findall(r"BEGIN HIDDEN TESTS(.*?)END HIDDEN TESTS", text, re.S)
-            for line in block.encode().decode("unicode_escape").splitlines() if len(line.strip()) > 8]

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from .grading import CourseError, _api, _ensure_tools_on_path, temporary_course
+from .grading import CourseError, _api, _ensure_tools_on_path, gradebook_url, snapshot_gradebook, temporary_course
 
 MARKER = ".csworkbook-graded.json"
 
@@ -45,19 +44,11 @@ class Outcome:
     seconds: float = 0.0
 
 
-def _db_path(root: Path) -> Path:
-    return root / "gradebook.db"
-
-
-def _db_url(root: Path) -> str:
-    return "sqlite:///" + str(_db_path(root))
-
-
 def ensure_assignment(root: Path, assignment: str) -> list[str]:
     """Make sure the gradebook knows the assignment (as `csworkbook build` in a trainer's course leaves it)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(_db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         try:
             return [n.name for n in gb.find_assignment(assignment).notebooks]
         except MissingEntry:
@@ -65,11 +56,11 @@ def ensure_assignment(root: Path, assignment: str) -> list[str]:
     if not (root / "source" / assignment).is_dir():
         raise CourseError(f"no assignment called {assignment!r} in {root / 'source'}")
     with temporary_course(root) as course:
-        api = _api(course, db_url=_db_url(root))
+        api = _api(course, db_url=gradebook_url(root))
         result = api.generate_assignment(assignment, force=True, create=True)
         if not result.get("success"):
             raise CourseError(f"nbgrader could not register {assignment}: {result.get('error') or result.get('log')}")
-    with Gradebook(_db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         return [n.name for n in gb.find_assignment(assignment).notebooks]
 
 
@@ -96,14 +87,6 @@ def _submission_hash(folder: Path) -> str:
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _snapshot(root: Path, into: Path) -> str:
-    """A consistent read-only copy of the gradebook for the workers to read from."""
-    target = into / "gradebook-snapshot.db"
-    with sqlite3.connect(_db_path(root)) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
-    return "sqlite:///" + str(target)
 
 
 def _mark_unrun_cells(nb) -> None:
@@ -219,7 +202,7 @@ def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: 
             timestamp = parse_utc(stamp_file.read_text().strip())
         except Exception:
             result["problems"].append("timestamp.txt: not a date and time; the submission time was not recorded")
-    with Gradebook(_db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         if not _has_student(gb, student):
             gb.update_or_create_student(student)  # names come later, from `csworkbook students import`
         if timestamp:
@@ -236,11 +219,11 @@ def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: 
             result["problems"].extend(_refuse_impossible_credit(nb, name))
             nbformat.write(nb, path)
             resources = {"nbgrader": {"notebook": name, "assignment": assignment, "student": student,
-                                      "db_url": _db_url(root)}}
+                                      "db_url": gradebook_url(root)}}
             SaveAutoGrades().preprocess(nb, resources)
             suspicious += _distrusted(root, assignment, student, name, info.get("trusted", {}))
         else:
-            with Gradebook(_db_url(root)) as gb:
+            with Gradebook(gradebook_url(root)) as gb:
                 for grade in gb.find_submission_notebook(name, assignment, student).grades:
                     grade.auto_score = 0
                     grade.needs_manual_grade = False
@@ -250,7 +233,7 @@ def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: 
     if suspicious:
         _hold_for_review(root, assignment, student)
         result["problems"].append("SUSPICIOUS, scored 0 until a trainer reviews it (Formgrader): " + "; ".join(suspicious))
-    with Gradebook(_db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         submission = gb.find_submission(assignment, student)
         return float(submission.code_score), float(submission.max_code_score)
 
@@ -260,7 +243,7 @@ def _distrusted(root: Path, assignment: str, student: str, notebook: str, truste
     from nbgrader.api import Gradebook
 
     found = []
-    with Gradebook(_db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         for grade in gb.find_submission_notebook(notebook, assignment, student).grades:
             if grade.cell_type != "code" or grade.auto_score is None:
                 continue
@@ -275,7 +258,7 @@ def _distrusted(root: Path, assignment: str, student: str, notebook: str, truste
 def _hold_for_review(root: Path, assignment: str, student: str) -> None:
     from nbgrader.api import Gradebook
 
-    with Gradebook(_db_url(root)) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         submission = gb.find_submission(assignment, student)
         for nb in submission.notebooks:
             nb.flagged = True
@@ -315,7 +298,7 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
     jobs = []
     with tempfile.TemporaryDirectory(prefix="csworkbook-grade-") as tmp:
         tmp_path = Path(tmp)
-        snapshot_url = _snapshot(root, tmp_path)
+        snapshot_url = snapshot_gradebook(root, tmp_path)  # what the workers read; only this process writes
         for folder in folders:
             student = folder.parent.name
             out_dir = root / "autograded" / student / assignment

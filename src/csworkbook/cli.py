@@ -77,7 +77,7 @@ def cmd_collect(args) -> int:
     from .collect import DEFAULT_PATTERN, collect
 
     root = _course(args)
-    with Gradebook("sqlite:///" + str(root / "gradebook.db")) as gb:
+    with Gradebook(grading.gradebook_url(root)) as gb:
         known = {s.id for s in gb.students}
     report = collect(root, args.assignment, args.source, pattern=args.pattern or DEFAULT_PATTERN,
                      known_students=None if args.add_students else known)

@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 import nbformat
 
-from .grading import CourseError, _api, temporary_course
+from .grading import CourseError, _api, hidden_test_blocks, snapshot_gradebook, temporary_course
 
 HIDDEN_NOTE = "# (Hidden tests also ran here. Their code is not shown.)"
 HIDDEN_FAILED = ("A hidden test did not pass: your code gives the right answer on the examples you can see, "
                  "but not on other data. Check that it works in general, not just for these numbers.")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_BLOCK = re.compile(r"###\s*BEGIN HIDDEN TESTS.*?###\s*END HIDDEN TESTS", re.S)
 
 
 def _hidden_line_numbers(source: str) -> set[int]:
     hidden = set()
-    for match in _BLOCK.finditer(source):
+    for match in hidden_test_blocks(source):
         first = source[: match.start()].count("\n") + 1
         last = first + match.group(0).count("\n")
         hidden.update(range(first, last + 1))
@@ -95,9 +93,7 @@ def generate(root: str | Path, assignment: str, students: list[str] | None = Non
     folders = [f for f in folders if any(f.glob("*.ipynb"))]
     written: list[Path] = []
     with temporary_course(root) as course:
-        db = course / "gradebook.db"
-        with sqlite3.connect(root / "gradebook.db") as source, sqlite3.connect(db) as copy:
-            source.backup(copy)
+        db_url = snapshot_gradebook(root, course)
         names = [p.stem for p in (root / "release" / assignment).glob("*.ipynb")]
         release = {name: {gid: c["source"] for gid, c in cells.items()}
                    for name, cells in _release_cells(root, assignment, names).items()}
@@ -107,7 +103,7 @@ def generate(root: str | Path, assignment: str, students: list[str] | None = Non
             for path in target.glob("*.ipynb"):
                 nb = nbformat.read(path, as_version=4)
                 nbformat.write(scrub_notebook(nb, release.get(path.stem, {})), path)
-        api = _api(course, db_url="sqlite:///" + str(db))
+        api = _api(course, db_url=db_url)
         items = [f.parent.name for f in folders]
         if progress:
             from tqdm.auto import tqdm
@@ -131,8 +127,8 @@ def leaked_hidden_lines(html_files: list[Path], source_notebooks: list[Path]) ->
     hidden = set()
     for path in source_notebooks:
         for cell in nbformat.read(path, as_version=4).cells:
-            for block in _BLOCK.findall(cell.source):
-                hidden.update(line.strip() for line in block.splitlines()[1:-1] if len(line.strip()) >= 12)
+            for block in hidden_test_blocks(cell.source):
+                hidden.update(line.strip() for line in block.group(2).splitlines() if len(line.strip()) >= 12)
     found = []
     for page in html_files:
         text = html_lib.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))

@@ -38,6 +38,20 @@ class CourseError(RuntimeError):
     """The course folder is not usable (no config, no source, nbgrader failed)."""
 
 
+def gradebook_url(folder: str | Path) -> str:
+    """The nbgrader database URL of the gradebook in ``folder`` (an absolute sqlite path)."""
+    return "sqlite:///" + str(Path(folder).resolve() / "gradebook.db")
+
+
+def snapshot_gradebook(root: Path, into: Path) -> str:
+    """A consistent copy of ``root``'s gradebook in ``into`` (sqlite's backup API); returns its URL."""
+    import sqlite3
+
+    with sqlite3.connect(Path(root) / "gradebook.db") as source, sqlite3.connect(Path(into) / "gradebook.db") as copy:
+        source.backup(copy)
+    return gradebook_url(into)
+
+
 def find_course_root(start: str | Path | None = None) -> Path:
     """The nearest folder at or above ``start`` holding ``nbgrader_config.py`` and ``source/``."""
     here = Path(start or Path.cwd()).resolve()
@@ -90,7 +104,7 @@ def _api(course: Path, db_url: str | None = None):
     config = PyFileConfigLoader(CONFIG_FILE, path=str(course)).load_config()
     # The copied config already points at its own folder; these make sure of it.
     config.CourseDirectory.root = str(course)
-    config.CourseDirectory.db_url = db_url or "sqlite:///" + str(course / "gradebook.db")
+    config.CourseDirectory.db_url = db_url or gradebook_url(course)
     config.Exchange.root = str(course / "exchange")
     return NbGraderAPI(config=config)
 
@@ -176,6 +190,17 @@ def _tree_differences(expected: Path, actual: Path) -> list[str]:
 
 
 _BLOCK = re.compile(r"###\s*BEGIN (SOLUTION|HIDDEN TESTS)(.*?)###\s*END \1", re.S)
+_MARKER_LINES = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+
+
+def hidden_test_blocks(source: str) -> list[re.Match]:
+    """The ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` blocks of a cell (group 2: their code)."""
+    return [m for m in _BLOCK.finditer(source) if m.group(1) == "HIDDEN TESTS"]
+
+
+def strip_solution_markers(source: str) -> str:
+    """An answer cell's code with the solution marker lines taken out (indentation intact)."""
+    return _MARKER_LINES.sub("", source)
 
 
 def secret_lines(source_nb: nbformat.NotebookNode) -> list[str]:
@@ -215,14 +240,11 @@ def find_leaks(source_path: Path, release_path: Path) -> list[str]:
     return leaks
 
 
-_MARKER_LINES = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
-
-
 def solved_copy(source_path: Path, release_path: Path) -> nbformat.NotebookNode:
     """The student version with the instructor's code answers typed in, as a strong learner would hand it in."""
     source = nbformat.read(source_path, as_version=4)
     release = nbformat.read(release_path, as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: _MARKER_LINES.sub("", c.source) for c in source.cells
+    answers = {c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source) for c in source.cells
                if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
     for cell in release.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -234,7 +256,7 @@ def solved_copy(source_path: Path, release_path: Path) -> nbformat.NotebookNode:
 def _scores(course: Path, assignment: str, notebook: str, student: str) -> tuple[float, float]:
     from nbgrader.api import Gradebook
 
-    with Gradebook("sqlite:///" + str(course / "gradebook.db")) as gb:
+    with Gradebook(gradebook_url(course)) as gb:
         sub = gb.find_submission_notebook(notebook, assignment, student)
         return float(sub.code_score), float(sub.max_code_score)
 

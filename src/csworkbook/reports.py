@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from .grading import gradebook_url
+
 HINT = re.compile(r"(Task \w+) - Hint: \((\d+) of \d+\)")
 
 
 def _gradebook(root: Path):
     from nbgrader.api import Gradebook
 
-    return Gradebook("sqlite:///" + str(Path(root) / "gradebook.db"))
+    return Gradebook(gradebook_url(root))
 
 
 def grades_table(root: Path, assignments: list[str] | None = None) -> pd.DataFrame:

@@ -74,9 +74,11 @@ def import_students(root: Path, path: str | Path) -> ImportReport:
     """Add or update every good row; refuse bad rows by line, without stopping."""
     from nbgrader.api import Gradebook, MissingEntry
 
+    from .grading import gradebook_url
+
     report = ImportReport()
     rows, report.errors = read_class_list(Path(path))
-    with Gradebook("sqlite:///" + str(Path(root) / "gradebook.db")) as gb:
+    with Gradebook(gradebook_url(root)) as gb:
         for _, row in rows:
             sid = row["id"]
             fields = {k: row.get(k) or None for k in ("first_name", "last_name", "email")}

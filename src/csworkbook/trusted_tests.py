@@ -17,20 +17,19 @@ import ast
 import contextlib
 import io
 import pickle
-import re
 import uuid
 from pathlib import Path
 
 import nbformat
 
+from .grading import strip_solution_markers
 from .probe_codec import LearnerError, UngradableAnswer, read_answer
 
-_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 
 
 def answer_names(source: str) -> list[str]:
     """Names a solution cell defines at the top level (functions, variables)."""
-    tree = ast.parse(_MARKERS.sub("", source))  # the instructor's own cell: a syntax error here is a real fault
+    tree = ast.parse(strip_solution_markers(source))  # the instructor's own cell: a syntax error here is a real fault
     names = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
