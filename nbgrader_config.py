@@ -31,3 +31,12 @@ c.Execute.interrupt_on_timeout = True
 # What a learner sees where the solution was taken out.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Where learner code runs while `csworkbook grade` grades it (see the README's
+# trainer guide): "auto" uses bubblewrap where it works, else a container;
+# "bwrap", "container" or "none" choose one. "none" gives learner code your
+# rights (it could read source/ and the gradebook): only for code you trust.
+c.CSWorkbook.sandbox = "auto"
+c.CSWorkbook.container_image = "csworkbook-grader"
+c.CSWorkbook.processes = 64  # processes one kernel may run at once (a fork bomb stops here)
+c.CSWorkbook.file_mb = 256  # largest file a kernel may write

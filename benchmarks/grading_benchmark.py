@@ -1,11 +1,15 @@
 """Plain sequential `nbgrader autograde` against `csworkbook grade`, on the same 40 submissions.
 
 Run:  python3 workbook.py run python benchmarks/grading_benchmark.py [--students 40] [--workers 2]
+      [--rounds 2] [--skip-plain]
 
-Both grade identical copies of a course built from this repository's topic 07,
-with generated submissions (most solved, some blank, some with a wrong answer).
-Prints both wall times and their ratio, and checks every student's autograded
-score is the same in both gradebooks. Nothing here is asserted as a time.
+All grade identical copies of a course built from this repository's topic 07,
+with generated submissions (most solved, some blank, some with a wrong answer):
+plain nbgrader, then `csworkbook grade --sandbox none` and `--sandbox bwrap`
+in turns (rounds interleaved, so machine noise falls on both alike). Prints the
+wall times and their ratios (speed-up over plain nbgrader; the sandbox's cost
+over none), and checks every student's autograded score is the same in every
+gradebook. Nothing here is asserted as a time.
 """
 
 from __future__ import annotations
@@ -64,43 +68,70 @@ def scores(root: Path) -> dict[str, float]:
         return {s.student.id: float(s.code_score) for s in gb.assignment_submissions(ASSIGNMENT)}
 
 
+def grade_with(course: Path, sandbox: str, workers: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "csworkbook"), "--course", str(course), "grade", ASSIGNMENT, "--quiet", "--force",
+                    "--sandbox", sandbox, *workers], check=True, capture_output=True, env=ENV)
+    return time.perf_counter() - started
+
+
 def main() -> None:
+    import statistics
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--workers", type=int, default=None, help="csworkbook grade workers (default: one per core)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each csworkbook sandbox, interleaved")
+    parser.add_argument("--skip-plain", action="store_true", help="only the sandbox's cost (no nbgrader baseline)")
     args = parser.parse_args()
+    kinds = ("none", "bwrap")
     with tempfile.TemporaryDirectory(prefix="csworkbook-bench-") as tmp:
-        plain, ours = Path(tmp) / "plain", Path(tmp) / "ours"
-        print(f"building two identical courses with {args.students} submissions each ...", flush=True)
-        make_course(plain, args.students)
-        make_course(ours, args.students)
+        courses = {name: Path(tmp) / name for name in ("plain", *kinds)}
+        if args.skip_plain:
+            del courses["plain"]
+        print(f"building {len(courses)} identical courses with {args.students} submissions each ...", flush=True)
+        for course in courses.values():
+            make_course(course, args.students)
 
-        print("plain nbgrader autograde (sequential) ...", flush=True)
-        started = time.perf_counter()
-        subprocess.run([str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--force"], cwd=plain, check=True,
-                       capture_output=True, env=ENV)
-        plain_seconds = time.perf_counter() - started
-        print(f"  {plain_seconds:.1f} s", flush=True)
+        plain_seconds = None
+        if "plain" in courses:
+            print("plain nbgrader autograde (sequential) ...", flush=True)
+            started = time.perf_counter()
+            subprocess.run([str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--force"], cwd=courses["plain"],
+                           check=True, capture_output=True, env=ENV)
+            plain_seconds = time.perf_counter() - started
+            print(f"  {plain_seconds:.1f} s", flush=True)
 
         workers = ["--workers", str(args.workers)] if args.workers else []
-        print("csworkbook grade (parallel) ...", flush=True)
-        started = time.perf_counter()
-        subprocess.run([str(BIN / "csworkbook"), "--course", str(ours), "grade", ASSIGNMENT, "--quiet", *workers],
-                       check=True, capture_output=True, env=ENV)
-        ours_seconds = time.perf_counter() - started
+        times: dict[str, list[float]] = {k: [] for k in kinds}
+        for round_ in range(args.rounds):
+            for kind in (kinds if round_ % 2 == 0 else kinds[::-1]):
+                print(f"csworkbook grade --sandbox {kind} (round {round_ + 1}) ...", flush=True)
+                times[kind].append(grade_with(courses[kind], kind, workers))
+                print(f"  {times[kind][-1]:.1f} s", flush=True)
 
-        a, b = scores(plain), scores(ours)
-        same = a == b
+        found = {name: scores(course) for name, course in courses.items()}
+        reference = found["none"]
+        same = all(s == reference for s in found.values())
         print()
-        print(f"submissions graded:           {len(a)} (plain), {len(b)} (csworkbook)")
+        print(f"submissions graded:           " + ", ".join(f"{len(s)} ({n})" for n, s in found.items()))
         print(f"scores identical:             {'yes' if same else 'NO'}")
         if not same:
-            for student in sorted(set(a) | set(b)):
-                if a.get(student) != b.get(student):
-                    print(f"  {student}: plain {a.get(student)}  csworkbook {b.get(student)}")
-        print(f"plain nbgrader autograde:     {plain_seconds:7.1f} s  ({plain_seconds / len(a):.2f} s per submission)")
-        print(f"csworkbook grade:             {ours_seconds:7.1f} s  ({ours_seconds / len(b):.2f} s per submission)")
-        print(f"speed-up:                     {plain_seconds / ours_seconds:.2f}x")
+            for student in sorted(reference):
+                row = {n: s.get(student) for n, s in found.items()}
+                if len(set(row.values())) > 1:
+                    print(f"  {student}: {row}")
+        n = len(reference)
+        median = {k: statistics.median(v) for k, v in times.items()}
+        if plain_seconds is not None:
+            print(f"plain nbgrader autograde:     {plain_seconds:7.1f} s  ({plain_seconds / n:.2f} s per submission)")
+        for kind in kinds:
+            print(f"csworkbook grade, {kind:5}:     {median[kind]:7.1f} s  ({median[kind] / n:.2f} s per submission; "
+                  f"runs {', '.join(f'{t:.1f}' for t in times[kind])})")
+        if plain_seconds is not None:
+            print(f"speed-up over plain, sandboxed: {plain_seconds / median['bwrap']:.2f}x "
+                  f"(without sandbox {plain_seconds / median['none']:.2f}x)")
+        print(f"sandbox cost (bwrap / none):  {median['bwrap'] / median['none']:.3f}x")
         sys.exit(0 if same else 1)
 
 

@@ -106,6 +106,10 @@ def _flags(root, student):
 def test_the_honest_submission_is_trusted(graded):
     root, outcomes = graded
     assert outcomes["honest"].score == 5 and outcomes["honest"].problems == []
+    from csworkbook import sandbox
+
+    if not sandbox.bwrap_works():  # the attacks below were caught inside the sandbox, not beside it
+        assert {o.sandbox for o in outcomes.values()} == {"bwrap"}
     flagged, _ = _flags(root, "honest")
     assert not flagged
 

@@ -9,6 +9,9 @@ results are written to the real gradebook by this process alone, one
 submission at a time, with nbgrader's own ``SaveAutoGrades``. A submission is
 marked done only after its grades are committed, so an interrupted run loses
 nothing and the next run resumes.
+
+Every kernel runs inside a sandbox (``sandbox.py``) chosen once per run:
+bubblewrap where it works, a container where asked, none only by name.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import sandbox as sandboxes
 from .grading import CourseError, _api, _ensure_tools_on_path, gradebook_url, snapshot_gradebook, temporary_course
 
 MARKER = ".csworkbook-graded.json"
@@ -42,6 +46,7 @@ class Outcome:
     max_score: float = 0.0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    sandbox: str = ""
 
 
 def ensure_assignment(root: Path, assignment: str) -> list[str]:
@@ -130,7 +135,9 @@ class _Worker:
     def _start(self) -> None:
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "csworkbook.autograde_worker", "--serve", str(self.memory_mb)],
+            # -P: the folder grading was started from (often the course) is not put on sys.path,
+            # so it is never mistaken for a library folder the sandbox should show the kernel.
+            [sys.executable, "-P", "-m", "csworkbook.autograde_worker", "--serve", str(self.memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env=env, start_new_session=True)
 
@@ -280,10 +287,20 @@ def _has_student(gb, student: str) -> bool:
 
 def grade(root: str | Path, assignment: str, workers: int | None = None, time_limit: int = 180,
           memory_mb: int = 3072, output_cap_bytes: int = 200_000, force: bool = False,
-          students: list[str] | None = None, progress: bool = False) -> list[Outcome]:
-    """Autograde every collected submission of ``assignment``; one Outcome per student."""
+          students: list[str] | None = None, progress: bool = False, sandbox: str = "auto",
+          processes: int = 64, file_mb: int = 256, image: str = sandboxes.DEFAULT_IMAGE) -> list[Outcome]:
+    """Autograde every collected submission of ``assignment``; one Outcome per student.
+
+    ``sandbox`` is auto, bwrap, container or none (see ``sandbox.py``); auto never means none.
+    """
     root = Path(root).resolve()
     _ensure_tools_on_path()
+    from .autograde_worker import GRACE_SHARE
+
+    # CPU time: the whole budget and its grace, spent at full speed, and then some for start-up.
+    limits = sandboxes.Limits(memory_mb=memory_mb, cpu_seconds=int(time_limit * (1 + GRACE_SHARE)) + 60,
+                              processes=processes, file_mb=file_mb)
+    chosen = sandboxes.choose(sandbox, root, limits, image)
     submitted = root / "submitted"
     folders = sorted(p for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.is_dir() else []
     if students:
@@ -307,7 +324,8 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
             if not force and marker.is_file():
                 done = json.loads(marker.read_text())
                 if done.get("submission") == digest:
-                    outcomes.append(Outcome(student, "resumed", done["score"], done["max_score"], done["problems"]))
+                    outcomes.append(Outcome(student, "resumed", done["score"], done["max_score"], done["problems"],
+                                            sandbox=done.get("sandbox", "")))
                     continue
             if out_dir.exists():
                 shutil.rmtree(out_dir)
@@ -317,7 +335,7 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
                 "snapshot_db_url": snapshot_url, "time_limit": time_limit, "memory_mb": memory_mb,
                 "output_cap_bytes": output_cap_bytes, "result_path": str(tmp_path / f"{student}.result.json"),
                 "digest": digest, "release_cells": release_cells,
-                "source_dir": str(root / "source" / assignment),
+                "source_dir": str(root / "source" / assignment), "sandbox": chosen.to_job(),
             })
         wall = time_limit * 1.5 + 90  # the worker's own budget plus kernel start-up; past this it is killed
         bar = None
@@ -364,9 +382,11 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
                 out_dir = Path(job["autograded_dir"])
                 out_dir.mkdir(parents=True, exist_ok=True)
                 (out_dir / MARKER).write_text(json.dumps({"submission": job["digest"], "score": score,
-                                                          "max_score": maximum, "problems": problems}, indent=1))
+                                                          "max_score": maximum, "problems": problems,
+                                                          "sandbox": chosen.kind}, indent=1))
                 status = "failed" if result.get("crashed") or result.get("killed") else "graded"
-                outcomes.append(Outcome(job["student"], status, score, maximum, problems, result.get("seconds", 0.0)))
+                outcomes.append(Outcome(job["student"], status, score, maximum, problems, result.get("seconds", 0.0),
+                                        chosen.kind))
                 if bar:
                     bar.update(1)
             completed = True
@@ -385,6 +405,7 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
 
 def outcome_table(outcomes: list[Outcome]) -> str:
     rows = [("student", "score", "status", "problems")]
+    unprotected = sorted(o.student for o in outcomes if o.sandbox == "none")
     for o in outcomes:
         rows.append((o.student, f"{o.score:g}/{o.max_score:g}", o.status, str(len(o.problems))))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
@@ -394,4 +415,6 @@ def outcome_table(outcomes: list[Outcome]) -> str:
     if problems:
         lines += ["", f"{len(problems)} problem(s) found:"]
         lines += [f"  {student}: {p}" for student, p in problems]
+    if unprotected:
+        lines += ["", sandboxes.NO_SANDBOX_WARNING, f"  graded without a sandbox: {', '.join(unprotected)}"]
     return "\n".join(lines)

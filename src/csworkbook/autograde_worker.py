@@ -8,8 +8,10 @@ only hurt its own process. The worker:
    misnamed file, duplicated graded cells) and reporting everything it changes;
 2. sanitises it with nbgrader's own preprocessors against a read-only snapshot
    of the gradebook (restoring deleted or edited test and locked cells);
-3. runs it in a fresh kernel under one time budget for the whole submission,
-   with capped output and a memory limit, saving progress after every cell;
+3. runs it in a fresh kernel inside the sandbox (``sandbox.py``: no course
+   folder, no network, limits on memory, CPU, processes and file size), in a
+   private copy of the submission folder, under one time budget for the whole
+   submission, with capped output, saving progress after every cell;
 4. writes the executed notebook to ``autograded/`` and a JSON report.
 
 The parent process alone writes to the gradebook, one submission at a time.
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -107,7 +111,7 @@ def _sanitise(nb: NotebookNode, name: str, job: dict) -> NotebookNode:
 class _Runner:
     """Runs a notebook under a budget for the whole submission."""
 
-    def __init__(self, job: dict, deadline: float, progress_path: Path):
+    def __init__(self, job: dict, deadline: float, progress_path: Path, sandbox=None):
         # A looping cell uses up the budget, but the cells after it still get a
         # short run each (within a grace period), so one bad task does not cost
         # the marks of every task after it.
@@ -115,9 +119,14 @@ class _Runner:
         from nbgrader.preprocessors import Execute
 
         cap = job["output_cap_bytes"]
+        runner = self
 
         class CappedExecute(Execute):
             """nbgrader's Execute with the cell limit taken from the submission's budget and capped output."""
+
+            def create_kernel_manager(self):
+                self.km = runner.sandbox.kernel_manager(runner.workdir, kernel_name=self.kernel_name)
+                return self.km
 
             def output(self, outs, msg, display_id, cell_index):
                 size = len(json.dumps(msg.get("content", {}), default=str))
@@ -138,6 +147,8 @@ class _Runner:
         self.hard_deadline = deadline + GRACE_SHARE * job["time_limit"]
         self.progress_path = progress_path
         self.job = job
+        self.sandbox = sandbox
+        self.workdir: Path | None = None
 
     def _client(self):
         client = self.client_class(
@@ -163,9 +174,14 @@ class _Runner:
         return run_code
 
     def run(self, nb: NotebookNode, cwd: Path, problems: list[str], name: str) -> tuple[NotebookNode, dict]:
-        """Execute the notebook, then check its tests from outside the kernel; return (notebook, trusted results)."""
+        """Execute the notebook, then check its tests from outside the kernel; return (notebook, trusted results).
+
+        ``cwd`` is the kernel's own working folder: a private copy of the submission's files,
+        thrown away afterwards, so nothing learner code writes reaches the course folder.
+        """
         from .trusted_tests import Kernel, verify
 
+        self.workdir = cwd
         client = self._client()
         client.nb = nb
         client.resources = {"metadata": {"path": str(cwd)}}
@@ -192,7 +208,8 @@ class _Runner:
                                         "stopped; cells after it were not run and score 0")
                         cell.outputs.append(_error_output("CellTimeoutError", "this cell would not stop when interrupted"))
                     else:
-                        problems.append(f"{name}: the kernel died in cell {index + 1}; cells after it were not run and score 0")
+                        problems.append(f"{name}: the kernel died in cell {index + 1}{self._why_dead(client)}; "
+                                        "cells after it were not run and score 0")
                         cell.outputs.append(_error_output("DeadKernelError", "the kernel died while running this cell"))
                     for later in nb.cells[index + 1:]:
                         if later.cell_type == "code":
@@ -206,10 +223,28 @@ class _Runner:
                 trusted = self._verify(verify, Kernel(self._probe_runner(client), cwd), source_path, None, problems, name)
         if died_at is not None:
             trusted = self._replay_and_verify(nb, died_at, cwd, source_path, problems, name)
+        problems.extend(limits_hit(nb, name, self.sandbox))
         for index in sorted(client._capped):
             problems.append(f"{name}: cell {index + 1} printed more than {self.job['output_cap_bytes'] // 1000} kB; "
                             "the rest of its output was dropped")
         return nb, trusted
+
+    def _why_dead(self, client) -> str:
+        """Say which limit stopped the kernel, where its exit status tells."""
+        import signal
+
+        try:
+            code = client.km.provisioner.process.poll()
+        except AttributeError:
+            return ""
+        if code is None:
+            return ""
+        sig = -code if code < 0 else code - 128 if code > 128 else 0
+        if sig == signal.SIGXCPU:
+            return f" (it used up its {self.sandbox.limits.cpu_seconds} s of CPU time)"
+        if sig == signal.SIGKILL:
+            return " (it was killed: most often it ran out of memory)"
+        return ""
 
     def _verify(self, verify, kernel, source_path, stop_before, problems, name) -> dict:
         try:
@@ -242,7 +277,36 @@ class _Runner:
             return {}
 
 
+LIMIT_ERRORS = (
+    # (exception name, text in its message, what to tell the trainer)
+    ("BlockingIOError", "Resource temporarily unavailable", "hit the sandbox's limit of {processes} processes"),
+    ("OSError", "File too large", "tried to write a file larger than the sandbox's {file_mb} MB"),
+    ("MemoryError", "", "ran out of its {memory_mb} MB of memory"),
+)
+
+
+def limits_hit(nb: NotebookNode, name: str, sandbox) -> list[str]:
+    """A cell stopped by one of the sandbox's limits is reported by name, not only as an error."""
+    from dataclasses import asdict
+
+    if sandbox is None or not sandbox.protects:
+        return []
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "error":
+                continue
+            for ename, text, message in LIMIT_ERRORS:
+                if out.get("ename") == ename and text in out.get("evalue", ""):
+                    found.append(f"{name}: cell {index + 1} {message.format(**asdict(sandbox.limits))}; "
+                                 "it was stopped there")
+                    break
+    return found
+
+
 def grade_submission(job: dict) -> dict:
+    from .sandbox import Sandbox
+
     started = time.monotonic()
     deadline = started + job["time_limit"]
     submission = Path(job["submission_dir"])
@@ -250,6 +314,7 @@ def grade_submission(job: dict) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     result = {"student": job["student"], "notebooks": {}, "problems": problems}
+    sandbox = Sandbox.from_job(job["sandbox"])
 
     expected = list(job["notebooks"])
     present = sorted(p.name for p in submission.glob("*.ipynb"))
@@ -290,16 +355,28 @@ def grade_submission(job: dict) -> dict:
             result["notebooks"][name] = {"status": "unreadable"}
             continue
         target = out_dir / f"{name}.ipynb"
+        workdir = _private_copy(submission)
         try:
-            nb, trusted = _Runner(job, deadline, target).run(nb, out_dir, problems, name)
+            nb, trusted = _Runner(job, deadline, target, sandbox).run(nb, workdir, problems, name)
         except Exception as exc:  # the kernel would not even start, for instance
             problems.append(f"{name}: could not be run ({type(exc).__name__}: {exc}); scored 0")
             result["notebooks"][name] = {"status": "unreadable"}
             continue
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
         nbformat.write(nb, target)
         result["notebooks"][name] = {"status": "graded", "file": str(target), "trusted": trusted}
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
+
+
+def _private_copy(submission: Path) -> Path:
+    """The kernel's working folder: the submission's files (not the notebooks), in a folder of its own."""
+    work = Path(tempfile.mkdtemp(prefix="csw-work-"))
+    for other in submission.iterdir():
+        if other.is_file() and other.suffix != ".ipynb" and other.name != "timestamp.txt":
+            shutil.copy2(other, work / other.name)
+    return work
 
 
 def serve(memory_mb: int) -> int:

@@ -48,13 +48,21 @@ def cmd_workspace(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from . import autograde
+    from . import autograde, sandbox
 
     root = _course(args)
     started = time.perf_counter()
+    settings = sandbox.configured(root)
+    kind = args.sandbox or settings.get("sandbox", "auto")
+    if kind == "none":
+        print(sandbox.NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
     outcomes = autograde.grade(root, args.assignment, workers=args.workers, time_limit=args.time_limit,
                                memory_mb=args.memory_mb, force=args.force, students=args.student or None,
-                               progress=not args.quiet)
+                               progress=not args.quiet, sandbox=kind,
+                               processes=settings.get("processes", 64), file_mb=settings.get("file_mb", 256),
+                               image=settings.get("container_image", sandbox.DEFAULT_IMAGE))
+    used = sorted({o.sandbox for o in outcomes if o.sandbox})
+    print(f"sandbox: {', '.join(used) or 'none needed (nothing new to grade)'}")
     print(autograde.outcome_table(outcomes))
     graded = sum(o.status == "graded" for o in outcomes)
     resumed = sum(o.status == "resumed" for o in outcomes)
@@ -227,6 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-mb", type=int, default=3072, help="memory one submission's kernel may use (default 3072)")
     p.add_argument("--force", action="store_true", help="grade again even submissions already graded")
     p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("--sandbox", choices=["auto", "bwrap", "container", "none"], default=None,
+                   help="where learner code runs: auto (bubblewrap where it works, else a container; never "
+                        "none), bwrap, container (Docker or Podman image csworkbook-grader), or none (no "
+                        "protection: only when asked for by name). Default: c.CSWorkbook.sandbox in "
+                        "nbgrader_config.py, else auto")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_grade)
 

@@ -129,12 +129,23 @@ def decode(data, depth: int = 0):
 
 def read_answer(path: Path):
     """Decode what the kernel wrote; raise the learner's error, or UngradableAnswer."""
-    if not path.is_file():
-        raise UngradableAnswer("the kernel did not return an answer")
-    if path.stat().st_size > MAX_ANSWER_BYTES:
-        raise UngradableAnswer(f"the answer is larger than {MAX_ANSWER_BYTES // 1_000_000} MB")
+    import os
+    import stat
+
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        # Never followed: a link the kernel planted here could point at the grader's own files.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        raise UngradableAnswer("the kernel did not return an answer (or returned a link)") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UngradableAnswer("the kernel's answer is not a plain file")
+        if info.st_size > MAX_ANSWER_BYTES:
+            raise UngradableAnswer(f"the answer is larger than {MAX_ANSWER_BYTES // 1_000_000} MB")
+        raw = handle.read(MAX_ANSWER_BYTES + 1)
+    try:
+        payload = json.loads(raw.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UngradableAnswer(f"the kernel's answer is not valid JSON ({exc})") from None
     if not isinstance(payload, dict):

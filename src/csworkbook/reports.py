@@ -152,10 +152,19 @@ def class_report(root: Path, assignments: list[str] | None = None) -> str:
             parts += [f"<tr><td>{html.escape(t)}</td><td>{int(r['count'])}</td><td>{r['mean']:.1f}</td></tr>"
                       for t, r in per_task.iterrows()]
             parts.append("</table>")
-        problems = []
+        problems, unprotected = [], []
         for marker in sorted((Path(root) / "autograded").glob(f"*/{aid}/.csworkbook-graded.json")):
-            for p in json.loads(marker.read_text()).get("problems", []):
+            done = json.loads(marker.read_text())
+            for p in done.get("problems", []):
                 problems.append((marker.parent.parent.name, p))
+            if done.get("sandbox") == "none":
+                unprotected.append(marker.parent.parent.name)
+        if unprotected:
+            from .sandbox import NO_SANDBOX_WARNING
+
+            parts.append(f"<p role='alert' style='border:3px solid #b00020;padding:8px;font-weight:bold'>"
+                         f"{html.escape(NO_SANDBOX_WARNING)} Learners graded this way: "
+                         f"{html.escape(', '.join(unprotected))}.</p>")
         if problems:
             parts.append("<h3>Problems found while grading</h3><table><tr><th>student</th><th>problem</th></tr>")
             parts += [f"<tr><td>{html.escape(s)}</td><td>{html.escape(p)}</td></tr>" for s, p in problems]
