@@ -167,7 +167,7 @@ def test_hints_come_one_at_a_time_then_stay_on_the_last():
 def test_feedback_reads_as_words_not_only_colour():
     html = Feedback("incorrect", "a <b> tag", "Task 1")._repr_html_()
     assert "Not yet:" in html and "&lt;b&gt;" in html and 'role="status"' in html
-    assert str(Feedback("correct", "fine", "Task 2")) == "Task 2 - Correct: fine"
+    assert str(Feedback("correct", "fine", "Task 2")) == "Task 2 - Passes the visible checks: fine"
 
 
 def test_the_shipped_package_holds_no_solution_or_hidden_test(repo):

@@ -387,3 +387,15 @@ def test_the_grader_never_follows_a_link_the_kernel_planted(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(UngradableAnswer, match="not a plain file"):
         read_answer(fifo)
+
+
+def test_a_fork_bomb_does_not_stop_a_kernel_graded_beside_it(tmp_path):
+    """The process limit counts a user's processes machine-wide: each kernel must have a user of its own."""
+    root = make_course(tmp_path / "course")
+    submit(root, "a-fork-bomb", answered(root, {"a1": FORK_BOMB, "a2": TRIPLE}))
+    for student in ("b-honest", "c-honest"):
+        submit(root, student, answered(root))
+    outcomes = {o.student: o for o in autograde.grade(root, ASSIGNMENT, workers=2, time_limit=10, sandbox="bwrap")}
+    assert outcomes["b-honest"].score == 5 and outcomes["b-honest"].problems == [], outcomes["b-honest"]
+    assert outcomes["c-honest"].score == 5 and outcomes["c-honest"].problems == [], outcomes["c-honest"]
+    assert any("limit of 64 processes" in p for p in outcomes["a-fork-bomb"].problems)

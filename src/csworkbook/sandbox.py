@@ -33,7 +33,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 KINDS = ("auto", "bwrap", "container", "none")
-UNPRIVILEGED = 65534  # "nobody": the kernel's user when the trainer is root
+# When the trainer is root each kernel runs as an unprivileged user id of its own from this range:
+# the process limit counts a user's processes across the machine, so kernels graded side by side
+# must not share one, or a fork bomb in one would stop the others from starting.
+KERNEL_UIDS = (1_500_000_000, 1_600_000_000)
+CONTAINER_USER = 65534  # "nobody" inside a container
 DEFAULT_IMAGE = "csworkbook-grader"
 
 NO_SANDBOX_WARNING = (
@@ -96,22 +100,23 @@ class Sandbox:
         sandbox = self
         # Socket paths must stay short (Unix limits them to about 100 bytes).
         ipc = Path(tempfile.mkdtemp(prefix="csw-ipc-"))
-        sandbox.hand_over(ipc)
-        sandbox.hand_over(workdir)
+        uid = kernel_uid()
+        sandbox.hand_over(ipc, uid)
+        sandbox.hand_over(workdir, uid)
         # Each kernel gets its own copy of matplotlib's font list: without one, every kernel
         # rebuilds it (a second or so per submission); a shared one could be spoiled by a learner.
         fonts = ipc / "matplotlib"
         fonts.mkdir()
         for cached in _font_lists() if sandbox.kind == "bwrap" else ():  # a container has its own paths
             shutil.copy2(cached, fonts / cached.name)
-            sandbox.hand_over(fonts / cached.name)
-        sandbox.hand_over(fonts)
+            sandbox.hand_over(fonts / cached.name, uid)
+        sandbox.hand_over(fonts, uid)
 
         class SandboxedKernelManager(AsyncKernelManager):
             def format_kernel_cmd(self, extra_arguments=None):
                 cmd = super().format_kernel_cmd(extra_arguments)
-                sandbox.hand_over(Path(self.connection_file))  # written by now, readable by the kernel's user
-                return sandbox.command(cmd, workdir, ipc, self._container_name)
+                sandbox.hand_over(Path(self.connection_file), uid)  # written by now; the kernel's user reads it
+                return sandbox.command(cmd, workdir, ipc, self._container_name, uid)
 
             _container_name = f"csw-{uuid.uuid4().hex[:12]}"
 
@@ -133,11 +138,12 @@ class Sandbox:
         return SandboxedKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(ipc / "k"),
                                       connection_file=str(ipc / "kernel.json"))
 
-    def hand_over(self, path: Path) -> None:
+    def hand_over(self, path: Path, uid: int | None) -> None:
         """Let the kernel's user use a folder or file the grader made (only needed when the trainer is root)."""
         if self.kind == "none" or os.geteuid() != 0:
             return
-        os.chown(path, UNPRIVILEGED, UNPRIVILEGED)
+        owner = CONTAINER_USER if self.kind == "container" else uid
+        os.chown(path, owner, owner)
 
     def stop(self, container_name: str) -> None:
         """A container outlives a killed `docker run` client: remove it by name."""
@@ -145,9 +151,10 @@ class Sandbox:
             subprocess.run([self.engine, "rm", "-f", container_name], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=False, timeout=60)
 
-    def command(self, kernel_cmd: list[str], workdir: Path, ipc: Path, name: str = "csw-kernel") -> list[str]:
+    def command(self, kernel_cmd: list[str], workdir: Path, ipc: Path, name: str = "csw-kernel",
+                uid: int | None = None) -> list[str]:
         if self.kind == "bwrap":
-            return bwrap_command(kernel_cmd, workdir, ipc, self.limits, self.exposed)
+            return bwrap_command(kernel_cmd, workdir, ipc, self.limits, self.exposed, uid)
         if self.kind == "container":
             return container_command(kernel_cmd, workdir, ipc, self.limits, self.engine, self.image, name)
         return kernel_cmd
@@ -211,9 +218,21 @@ def _mkdirs(target: Path, made: set[str]) -> list[str]:
     return args
 
 
+def kernel_uid() -> int | None:
+    """A user id for one kernel when the trainer is root (None otherwise: the trainer's own id is used)."""
+    import secrets
+
+    if os.geteuid() != 0:
+        return None
+    low, high = KERNEL_UIDS
+    return low + secrets.randbelow(high - low)
+
+
 def bwrap_command(kernel_cmd: list[str], workdir: Path, ipc: Path, limits: Limits,
-                  exposed: tuple[str, ...]) -> list[str]:
+                  exposed: tuple[str, ...], uid: int | None = None) -> list[str]:
     root = os.geteuid() == 0
+    if root and uid is None:
+        uid = kernel_uid()
     args = ["bwrap", "--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--hostname", "grader", "--clearenv"]
     if not root:
@@ -239,9 +258,9 @@ def bwrap_command(kernel_cmd: list[str], workdir: Path, ipc: Path, limits: Limit
     args += ["--chdir", str(workdir)]
     inside = _prlimit(limits) + kernel_cmd
     if root:
-        # Root is exempt from the process limit: the kernel runs as an unprivileged user instead.
+        # Root is exempt from the process limit: the kernel runs as an unprivileged user of its own instead.
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        inside = ["setpriv", f"--reuid={UNPRIVILEGED}", f"--regid={UNPRIVILEGED}", "--clear-groups", "--"] + inside
+        inside = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"] + inside
     return args + inside
 
 
@@ -293,10 +312,10 @@ def bwrap_works() -> str:
         ipc = Path(tmp) / "i"
         work.mkdir()
         ipc.mkdir()
-        if os.geteuid() == 0:
-            os.chown(work, UNPRIVILEGED, UNPRIVILEGED)
-        cmd = bwrap_command([sys.executable, "-c", "pass"], work, ipc, Limits(),
-                            exposed_paths([]))
+        uid = kernel_uid()
+        if uid is not None:
+            os.chown(work, uid, uid)
+        cmd = bwrap_command([sys.executable, "-c", "pass"], work, ipc, Limits(), exposed_paths([]), uid)
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -318,7 +337,7 @@ def container_command(kernel_cmd: list[str], workdir: Path, ipc: Path, limits: L
             "--memory", f"{limits.memory_mb}m", "--memory-swap", f"{limits.memory_mb}m",
             "--ulimit", f"cpu={limits.cpu_seconds}", "--ulimit", f"fsize={limits.file_mb * 1024 * 1024}",
             "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-            "--user", f"{UNPRIVILEGED}:{UNPRIVILEGED}", "-e", "HOME=/tmp", "-e", f"MPLCONFIGDIR={ipc / 'matplotlib'}",
+            "--user", f"{CONTAINER_USER}:{CONTAINER_USER}", "-e", "HOME=/tmp", "-e", f"MPLCONFIGDIR={ipc / 'matplotlib'}",
             "-v", f"{workdir}:{workdir}", "-v", f"{ipc}:{ipc}", "-w", str(workdir), image] + cmd
 
 

@@ -22,7 +22,7 @@ class Feedback:
     task: str = ""
 
     _STYLE = {
-        "correct": ("Correct", "#1b5e20", "#e8f5e9"),
+        "correct": ("Passes the visible checks", "#1b5e20", "#e8f5e9"),
         "incorrect": ("Not yet", "#b71c1c", "#ffebee"),
         "not attempted": ("Not attempted", "#0d47a1", "#e3f2fd"),
         "hint": ("Hint", "#4a3b00", "#fff8e1"),
@@ -112,7 +112,9 @@ class Problem:
         return Feedback("hint", f"({n} of {len(self.hints)}) {self.hints[n - 1]}{more}", self.task)
 
     def praise(self) -> str:
-        return "that passes every visible check. The hidden tests will try it on other data too."
+        # A self-check can only speak for the checks the learner can see: never promise marks.
+        return ("your answer passes the checks you can see. When it is graded, the same requirements "
+                "are also tried on other data, so make sure it works in general, not just for today's numbers.")
 
 
 # -- small helpers the task modules share ------------------------------------

@@ -232,7 +232,7 @@ def _schema_problems(data, positions: _Positions, file: str) -> list[Problem]:
             options = ", ".join(map(str, error.validator_value))
             message = f"{_where(path)}: {error.instance!r} is not one of: {options}"
         elif error.validator == "pattern" and "BSBCUS" in error.validator_value:
-            message = f"{_where(path)}: {error.instance!r} is not a performance criterion such as 'BSBCUS501:3.1'"
+            message = f"{_where(path)}: {error.instance!r} is not a performance criterion such as 'BSBCUS401:3.1'"
         elif error.validator == "pattern" and path and path[-1] == "topic":
             message = f"topic: {error.instance!r} is not a topic folder name such as '06-complaint-handling'"
         elif error.validator == "pattern":
