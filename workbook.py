@@ -79,7 +79,10 @@ def ensure_environment() -> None:
     if not PYTHON.exists():
         say(f"creating a virtual environment in {VENV.relative_to(ROOT)}/")
         venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
-    say("installing the workbook and its dependencies (first run: a minute or two)")
+        say("installing the workbook and its dependencies (first run: a minute or two)")
+    else:
+        say(f"installing the locked versions ({PYPROJECT.name} or {LOCK.name} changed, "
+            "or the last installation did not finish)")
     # --constraint: every package, pip included, at the version constraints.txt pins.
     lock = ["--constraint", str(LOCK)]
     steps = [
