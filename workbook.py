@@ -5,18 +5,28 @@
     python3 workbook.py test    set everything up, then run every test
 
 Everything is installed into .venv/ inside this folder; nothing outside it is
-touched. The first run takes a minute or two; later runs start at once unless
-pyproject.toml has changed.
+touched. Every package is installed at the exact version pinned in
+constraints.txt (the lock), so learners and the grader run the same libraries.
+The first run takes a minute or two; later runs start at once unless
+pyproject.toml or constraints.txt has changed.
 
 Other commands:
     python3 workbook.py run CMD ARGS...   run a command inside the environment,
                                           e.g. `run csworkbook build`
+    python3 workbook.py lock [UV ARGS]    regenerate constraints.txt from pyproject.toml
+                                          (its dependencies and the `test` extra) and say
+                                          what changed. Pins still allowed by pyproject.toml
+                                          are kept; `lock --upgrade-package pandas` moves one
+                                          package to its newest allowed version, `lock
+                                          --upgrade` moves them all. Installs its resolver
+                                          (uv, at a pinned version) into .venv/lock-tool/.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +38,14 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".csworkbook-installed"
+PYPROJECT = ROOT / "pyproject.toml"
+# The lock: every package the environment installs, at an exact version, for every
+# platform and Python 3.11+. Made by `python3 workbook.py lock`; never edit it by hand.
+LOCK = ROOT / "constraints.txt"
+# The resolver behind `lock`, pinned so that the same pyproject.toml gives the same lock.
+LOCK_TOOL = "uv==0.13.9"
+LOCK_TOOL_VENV = VENV / "lock-tool"
+LOCK_PYTHON = "3.11"  # the oldest Python pyproject.toml allows: every pin must install on it
 
 
 def say(message: str) -> None:
@@ -52,22 +70,40 @@ def ensure_environment() -> None:
     if sys.version_info < (3, 11):
         fail(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}. "
              "Run the command with a newer python3.")
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not LOCK.exists():
+        fail(f"{LOCK.name} (the lock every install uses) is missing: restore it with "
+             f"`git checkout {LOCK.name}`, or make a new one with `python3 workbook.py lock`")
+    wanted = install_stamp(PYPROJECT, LOCK)
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
     if not PYTHON.exists():
         say(f"creating a virtual environment in {VENV.relative_to(ROOT)}/")
         venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
-    say("installing the workbook and its dependencies (first run: a minute or two)")
+        say("installing the workbook and its dependencies (first run: a minute or two)")
+    else:
+        say(f"installing the locked versions ({PYPROJECT.name} or {LOCK.name} changed, "
+            "or the last installation did not finish)")
+    # --constraint: every package, pip included, at the version constraints.txt pins.
+    lock = ["--constraint", str(LOCK)]
     steps = [
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--editable", f"{ROOT}[test]"],
+        [str(PYTHON), "-m", "pip", "install", "--quiet", *lock, "--upgrade", "pip"],
+        [str(PYTHON), "-m", "pip", "install", "--quiet", *lock, "--editable", f"{ROOT}[test]"],
     ]
     for step in steps:
         if subprocess.run(step, cwd=ROOT, env=environment()).returncode != 0:
             fail("installation failed (see the messages above); fix the cause and run the command again")
     quiet_jupyterlab()
     STAMP.write_text(wanted)
+
+
+def install_stamp(*paths: Path) -> str:
+    """One hash of the files the installation follows: a change to any of them reinstalls."""
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes()
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def quiet_jupyterlab() -> None:
@@ -105,14 +141,99 @@ def cmd_test(extra: list[str]) -> int:
     return run(["python", "-m", "pytest", *extra])
 
 
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;]+)\s*(?:;\s*(.*?))?\s*$")
+
+
+def read_pins(text: str) -> dict[str, str]:
+    """Package (normalised name) -> its pin, from a lock's text.
+
+    A package pinned differently on different platforms or Pythons (lines with markers)
+    gets all its pins, joined: "1.0 ; sys_platform == 'win32', 2.0 ; sys_platform != 'win32'".
+    """
+    pins: dict[str, list[str]] = {}
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        match = PIN.match(line)
+        if match:
+            name = re.sub(r"[-_.]+", "-", match[1]).lower()
+            pins.setdefault(name, []).append(match[2] + (f" ; {match[3]}" if match[3] else ""))
+    return {name: ", ".join(sorted(versions)) for name, versions in sorted(pins.items())}
+
+
+def describe_changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """What changed between two locks, one line per package: + added, - removed, ~ changed."""
+    lines = [f"+ {name} {new[name]}" for name in sorted(new.keys() - old.keys())]
+    lines += [f"- {name} {old[name]}" for name in sorted(old.keys() - new.keys())]
+    lines += [f"~ {name} {old[name]} -> {new[name]}"
+              for name in sorted(old.keys() & new.keys()) if old[name] != new[name]]
+    return lines
+
+
+def lock_tool() -> Path:
+    """uv, at the pinned version, in a small environment of its own (never in the workbook's)."""
+    tool_bin = LOCK_TOOL_VENV / ("Scripts" if os.name == "nt" else "bin")
+    uv = tool_bin / ("uv.exe" if os.name == "nt" else "uv")
+    version = LOCK_TOOL.split("==", 1)[1]
+    if uv.exists():
+        found = subprocess.run([str(uv), "--version"], capture_output=True, text=True).stdout.split()
+        if found[1:2] == [version]:
+            return uv
+    say(f"installing the lock's resolver, {LOCK_TOOL}, into {LOCK_TOOL_VENV.relative_to(ROOT)}/")
+    if not (tool_bin / ("python.exe" if os.name == "nt" else "python")).exists():
+        venv.EnvBuilder(with_pip=True, clear=LOCK_TOOL_VENV.exists()).create(LOCK_TOOL_VENV)
+    pip = [str(tool_bin / "python"), "-m", "pip", "install", "--quiet", LOCK_TOOL]
+    if subprocess.run(pip, cwd=ROOT).returncode != 0 or not uv.exists():
+        fail(f"could not install {LOCK_TOOL} (see the messages above)")
+    return uv
+
+
+def cmd_lock(extra: list[str]) -> int:
+    """Resolve pyproject.toml (with the test extra) into constraints.txt; say what changed."""
+    old_text = LOCK.read_text() if LOCK.exists() else ""
+    uv = lock_tool()
+    say(f"resolving pyproject.toml (dependencies and the test extra) into {LOCK.name}")
+    env = dict(os.environ, UV_CACHE_DIR=str(LOCK_TOOL_VENV / "cache"))
+    compile_ = [
+        str(uv), "pip", "compile", "pyproject.toml", "--extra", "test",
+        # pip itself: the install step upgrades it, so the lock pins it too.
+        "-",
+        "--output-file", LOCK.name,  # its pins are kept where pyproject.toml still allows them
+        "--universal", "--python-version", LOCK_PYTHON,
+        "--no-config",  # a personal uv.toml must not change the lock
+        "--custom-compile-command", "python3 workbook.py lock",
+        "--quiet", *extra,
+    ]
+    result = subprocess.run(compile_, cwd=ROOT, env=env, input="pip\n", text=True)
+    if result.returncode != 0:
+        if LOCK.exists() and LOCK.read_text() != old_text:
+            LOCK.write_text(old_text)
+        fail(f"could not resolve pyproject.toml; {LOCK.name} is unchanged (see the messages above)")
+    new_text = LOCK.read_text()
+    old, new = read_pins(old_text), read_pins(new_text)
+    changes = describe_changes(old, new)
+    if not changes:
+        comments = " (only its comments changed)" if new_text != old_text else ""
+        say(f"{LOCK.name}: no changes{comments}; {len(new)} packages pinned")
+        return 0
+    counts = [sum(line.startswith(sign) for line in changes) for sign in "+-~"]
+    say(f"{LOCK.name}: {counts[0]} added, {counts[1]} removed, {counts[2]} changed "
+        f"(version, or where it applies); {len(new)} packages pinned")
+    for line in changes:
+        print(f"    {line}", flush=True)
+    say("the next `python3 workbook.py lab` or `test` installs these versions into .venv/")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
         return 0
     command, extra = argv[0], argv[1:]
-    commands = {"lab": cmd_lab, "test": cmd_test, "run": run}
+    commands = {"lab": cmd_lab, "test": cmd_test, "run": run, "lock": cmd_lock}
     if command not in commands:
-        fail(f"unknown command {command!r}; use lab, test or run (see --help)")
+        fail(f"unknown command {command!r}; use lab, test, run or lock (see --help)")
+    if command == "lock":  # resolves from pyproject.toml alone: needs no environment
+        return cmd_lock(extra)
     ensure_environment()
     if command == "run":
         if not extra:
