@@ -238,3 +238,10 @@ def test_complaint_scenarios_name_the_real_australian_routes(sid):
     assert "Australian Consumer Law" in words
     assert ("NSW Fair Trading" in words and "NCAT" in words) or ("Consumer Affairs Victoria" in words and "VCAT" in words)
     assert any(c.startswith("BSBCUS401:") for c in s.criteria)
+
+
+def test_the_readme_states_the_modules_thresholds(repo):
+    readme = " ".join((repo / "README.md").read_text().split())
+    assert f"At most {dilemmas.MAX_DOMINATED_SHARE:.0%} of a scenario's decision points may have a dominant reply" in readme
+    assert f"It may be at most {dilemmas.LONGEST_MARGIN * 100:.0f} points above chance" in readme
+    assert dilemmas.MAX_ZERO_CORE_SUCCESSES == 0 and "A success ending must not be reachable with zero on a core" in readme
