@@ -33,7 +33,7 @@ def test_session_state_moves_with_each_choice():
     session = Session("late-delivery")
     assert session.node.id == "opening" and not session.ended
     assert session.mood == "angry"
-    assert [c.id for c in session.choices] == ["acknowledge", "courier-number", "explain-problems"]
+    assert [c.id for c in session.choices] == ["acknowledge", "courier-number", "check-first"]
     choice = session.choose("acknowledge")
     assert choice.feedback == session.last_feedback
     assert session.scores["empathy"] == 2 and session.scores["ownership"] == 1
@@ -46,14 +46,19 @@ def test_conditions_open_and_close_choices():
     session = play("late-delivery", ["acknowledge"])
     ids = [c.id for c in session.choices]
     assert "log-it" in ids and "back-on-track" not in ids  # not yet logged
-    session = play("late-delivery", ["acknowledge", "log-it", "check-fairly", "policy-remedy", "flat-no", "explain-routes"])
+    session = play("late-delivery", ["acknowledge", "log-it", "records-say", "explain-routes"])
     ids = [c.id for c in session.choices]
     assert "back-on-track" in ids and "log-it" not in ids  # logged already: no second helping of points
-    # Ombudsman routes are explained once; on a second threat only the hand-off remains.
-    again = play("late-delivery", ["courier-number", "repeat-policy", "explain-routes", "promise-tomorrow",
-                                   "correct-yourself", "records-say"])
+    # Complaint routes are explained once; on a second threat only the hand-off remains.
+    again = play("late-delivery", ["courier-number", "courier-repeat", "explain-routes", "log-it", "records-say"])
     assert again.node.id == "escalation-threat"
     assert [c.id for c in again.choices] == ["give-number"]
+    # The success ending's follow-up call is open only to a path that earned it (late-delivery's debrief
+    # says the delivery was one she could be home for and the lost pay was decided on evidence).
+    best = ["acknowledge", "log-it", "check-fairly", "evening-slot", "evidence-escalate"]
+    assert [c.id for c in play("late-delivery", best).choices] == ["follow-up", "survey-close"]
+    day_slot = ["acknowledge", "log-it", "check-fairly", "standard-slot", "evidence-escalate"]
+    assert [c.id for c in play("late-delivery", day_slot).choices] == ["survey-close"]
 
 
 def test_min_score_conditions():
@@ -75,10 +80,12 @@ def test_flag_conditions():
 
 
 def test_scores_are_capped_at_zero_and_the_maximum():
-    session = play("late-delivery", ["explain-problems", "more-context"])
-    assert session.raw_scores["empathy"] == -3
-    assert session.scores["empathy"] == 0
-    assert session.percent == 0
+    session = play("late-delivery", ["acknowledge", "log-it", "take-her-word", "full-refund", "process-anyway"])
+    assert session.raw_scores == {"empathy": 8, "ownership": 2, "accuracy": -1, "budget": -7}
+    assert session.scores == {"empathy": 5, "ownership": 2, "accuracy": 0, "budget": 0}
+    assert session.percent == 100 * 7 / 15
+    # A path that earns nothing on any score shows 0%, not a negative.
+    assert play("refund-outside-policy", ["just-refund", "stop-and-ask", "heavy-is-choice", "stand-firm"]).percent == 0
 
 
 def test_a_bad_path_says_which_step_and_what_was_open():

@@ -62,7 +62,7 @@ def test_restart_button_starts_over(rp):
     rp.click("courier-number")
     rp.restart_button.click()
     assert rp.session.path == [] and rp.feedback.value == ""
-    assert [b.choice_id for b in rp.choice_buttons] == ["acknowledge", "courier-number", "explain-problems"]
+    assert [b.choice_id for b in rp.choice_buttons] == ["acknowledge", "courier-number", "check-first"]
 
 
 def test_a_reply_not_on_screen_is_an_error(rp):

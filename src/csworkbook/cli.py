@@ -127,10 +127,12 @@ def cmd_report(args) -> int:
 
 def cmd_scenarios_check(args) -> int:
     from .roleplay import ScenarioError, extreme_paths, list_scenarios, load_scenario
+    from .roleplay import dilemmas
     from .roleplay.model import scenario_path
 
     targets = args.paths or [str(scenario_path(s)) for s in list_scenarios()]
     failed = 0
+    figures = []
     for target in targets:
         path = Path(target)
         if path.is_dir():
@@ -152,9 +154,43 @@ def cmd_scenarios_check(args) -> int:
         if best.outcome != "success" or worst.outcome != "failure":
             print(f"      warning: the highest-scoring path should end in success and the lowest in failure; "
                   f"check the effects in {path}")
+        figures.append(dilemmas.analyse(scenario))
     checked = len([t for t in targets if not Path(t).is_dir()])
-    print(f"{checked - failed} of {checked} scenario file(s) passed")
-    return 1 if failed else 0
+    missed = [f for f in figures if f.misses()]
+    if figures:
+        print()
+        print(_dilemma_table(figures, dilemmas))
+        for f in missed:
+            for message in f.misses():
+                print(f"MISS  {f.scenario}: {message}")
+    print(f"{checked - failed} of {checked} scenario file(s) passed the structural checks")
+    if figures:
+        print(f"{len(figures) - len(missed)} of {len(figures)} scenario(s) meet the dilemma thresholds "
+              f"(dominated at most {dilemmas.MAX_DOMINATED_SHARE:.0%}, best-is-longest at most chance "
+              f"+ {dilemmas.LONGEST_MARGIN * 100:.0f} points, success with zero on a core score "
+              f"{dilemmas.MAX_ZERO_CORE_SUCCESSES})")
+    return 1 if failed or missed else 0
+
+
+def _dilemma_table(figures, dilemmas) -> str:
+    """The per-scenario dilemma figures and their totals, one row each (tests parse these rows)."""
+    head = (f"{'scenario':<30} {'points':>6} {'dominated':>9} {'%':>4} {'longest=best':>12} {'%':>4} "
+            f"{'chance':>6} {'zero-core':>9}")
+    rows = [head, "-" * len(head)]
+
+    def row(f, status):
+        return (f"{f.scenario:<30} {f.n_points:>6} {f.n_dominated:>9} {f.dominated_share * 100:>3.0f}% "
+                f"{f.best_longest:>12.1f} {f.best_longest_share * 100:>3.0f}% {f.chance_share * 100:>5.0f}% "
+                f"{len(f.zero_core_successes):>9}  {status}")
+
+    for f in figures:
+        rows.append(row(f, "MISS" if f.misses() else "ok"))
+    rows.append(row(dilemmas.total_figures(figures), ""))
+    rows.append("points: decision points (replies open together, two or more); dominated: points with a reply "
+                "at least as good on every score; longest=best: points where the longest reply has the highest "
+                "total (ties shared); chance: what length alone would give; zero-core: success endings reachable "
+                "with zero on a core score")
+    return "\n".join(r.rstrip() for r in rows)
 
 
 def cmd_scenarios_list(args) -> int:

@@ -46,6 +46,7 @@ class RubricItem:
     label: str
     max: int
     description: str = ""
+    core: bool = True  # a success ending must not be reachable with zero on a core score
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,8 @@ def _semantic_problems(data: dict, positions: _Positions, file: str) -> list[Pro
 
 
 def _build(data: dict, source: str) -> Scenario:
-    rubric = tuple(RubricItem(k, v["label"], v["max"], v.get("description", "")) for k, v in data["rubric"].items())
+    rubric = tuple(RubricItem(k, v["label"], v["max"], v.get("description", ""), v.get("core", True))
+                   for k, v in data["rubric"].items())
     nodes = {}
     for node_id, n in data["nodes"].items():
         choices = tuple(
