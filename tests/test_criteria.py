@@ -56,5 +56,5 @@ def test_a_wrong_tag_is_named_with_what_to_choose_instead():
     found = criteria.problems_with(["BSBCUS501:2.3", "BSBCUS401:9.9", "nbval-skip"], "06-complaint-handling", "x")
     assert len(found) == 2
     assert "BSBCUS501:2.3 (Help colleagues overcome difficulties" in found[0]
-    assert "choose from BSBCUS401:2.3" in found[0]
+    assert "choose from BSBCUS401:2.3, BSBCUS403:1.1" in found[0]
     assert "BSBCUS401:9.9 is not a performance criterion" in found[1]

@@ -37,8 +37,8 @@ TOPIC_CRITERIA: dict[str, frozenset[str]] = {
         # 501 guide 2A, 2B, 2D; 403 guide 3A; coaching
         "05-strategies-and-budgets": ("BSBCUS401:2.1 BSBCUS401:2.2 BSBCUS401:2.4 BSBCUS403:2.1 BSBCUS403:3.1 "
                                       "BSBCUS403:3.2 BSBCUS501:2.2 BSBCUS501:2.3 BSBCUS501:3.3"),
-        # 501 guide 2C
-        "06-complaint-handling": "BSBCUS401:2.3 BSBCUS403:2.3 BSBCUS501:3.4",
+        # 501 guide 2C; applying the refunds policy; recording complaints in a log
+        "06-complaint-handling": "BSBCUS401:2.3 BSBCUS403:1.1 BSBCUS403:2.3 BSBCUS501:3.4 BSBCUS501:3.5",
         # 501 guide 3A; monitoring notes
         "07-measuring-satisfaction": ("BSBCUS401:3.1 BSBCUS401:3.2 BSBCUS401:3.3 BSBCUS403:2.2 "
                                       "BSBCUS501:3.1 BSBCUS501:3.2"),
