@@ -64,9 +64,16 @@ def pins_here(pins: dict[str, list[Requirement]]) -> dict[str, str]:
 
 
 def installed_distributions() -> dict[str, str]:
-    """Package (normalised name) -> version, for everything this Python can import from."""
+    """Package (normalised name) -> version, for everything installed in this environment.
+
+    Only the environment's own site-packages count: setuptools puts its vendored copies
+    (jaraco, zipp, ...) on sys.path once something imports it, and those were not installed.
+    """
+    import sysconfig
+
     found: dict[str, str] = {}
-    for dist in importlib.metadata.distributions():
+    places = list(dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]))
+    for dist in importlib.metadata.distributions(path=places):
         name = dist.metadata["Name"]
         if name:
             found.setdefault(canonicalize_name(name), dist.version)  # first on sys.path wins
