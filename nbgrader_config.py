@@ -31,3 +31,12 @@ c.Execute.interrupt_on_timeout = True
 # What a learner sees where the solution was taken out.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Files in source/<assignment>/ that stay with the trainer: generate_assignment copies
+# everything else into release/. mutants.yaml records equivalent mutants (see below);
+# its lines come from the solutions, so learners must not get it.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "mutants.yaml"]
+
+# Test strength (`csworkbook verify`): the share of single-change mutants of each task's
+# solution that the task's tests must kill. A task below it fails verify.
+c.CSWorkbook.kill_rate = 0.8
