@@ -652,6 +652,7 @@ def run_in_kernel(namespace: dict, payload: str) -> None:
     ``hidden`` (only a hidden test failed) or ``survived``.
     """
     global LAST_RESULT
+    LAST_RESULT = ""  # never a previous mutant's result
     job = json.loads(payload)
     try:
         from IPython import get_ipython
@@ -662,11 +663,6 @@ def run_in_kernel(namespace: dict, payload: str) -> None:
 
     def compiled(source: str, name: str):
         return compile(shell.transform_cell(source) if shell else source, name, "exec")
-
-    answers = [compiled(s, f"<answer {i}>") for i, s in enumerate(job["answers"])]
-    steps = [(kind, compiled(s, f"<{kind}>")) for kind, s in job["visible_steps"]]
-    hidden = compiled(job["hidden"], "<hidden tests>") if job.get("hidden") else None
-    full_steps = [(kind, compiled(s, f"<{kind}>")) for kind, s in job["full_steps"]] if job.get("full_steps") else None
 
     def run(ns, plan, stage_name):
         nonlocal stage
@@ -683,6 +679,12 @@ def run_in_kernel(namespace: dict, payload: str) -> None:
     stage, error, started = "answer", "", time.perf_counter()
     sink = io.StringIO()
     try:
+        answers = [compiled(s, f"<answer {i}>") for i, s in enumerate(job["answers"])]
+        stage = "visible"  # a test cell that does not compile fails as a test would
+        steps = [(kind, compiled(s, f"<{kind}>")) for kind, s in job["visible_steps"]]
+        hidden = compiled(job["hidden"], "<hidden tests>") if job.get("hidden") else None
+        full_steps = [(kind, compiled(s, f"<{kind}>")) for kind, s in job["full_steps"]] if job.get("full_steps") else None
+        stage = "answer"
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             ns = _copy_namespace(namespace)
             for code in answers:
@@ -922,6 +924,8 @@ def _measure_task(session: _KernelSession, assignment: str, notebook: str, task:
         out.seconds = time.perf_counter() - started
         return out
     limit = max(MIN_MUTANT_SECONDS, 10 * seconds)
+    if bar is not None:
+        bar.set_postfix_str(task.grade_id, refresh=False)
     for mutant in mutants:
         if stop is not None and stop.is_set():
             raise KeyboardInterrupt
@@ -986,6 +990,8 @@ def measure_notebook(path: Path, assignment: str, equivalents: list[Equivalent] 
                                                       used, kill_rate, bar, stop))
                 if not by_cell:
                     break  # every task measured: the rest of the notebook is not needed
+                if stop is not None and stop.is_set():
+                    raise KeyboardInterrupt
                 if cell.cell_type == "code":
                     error = session.run_cell(cell.source)
                     if error:
@@ -1133,7 +1139,9 @@ def strength_table(records: list[NotebookStrength], all_survivors: bool = False,
                     lines.extend(f"      - {x}" for x in m.change.original.splitlines())
                     lines.extend(f"      + {x}" for x in m.change.mutated.splitlines())
                 else:
-                    lines.append(f"    {m.id}  line {m.change.lineno:<3} {m.change.description:<34} "
+                    where = f"line {m.change.lineno}" if len({x.mutant.cell for x in t.results}) < 2 else \
+                        f"{m.cell} line {m.change.lineno}"
+                    lines.append(f"    {m.id}  {where:<8} {m.change.description:<34} "
                                  f"{_excerpt(m.change.mutated, m.change.column)}")
             if len(group) > len(shown):
                 lines.append(f"    ... and {len(group) - len(shown)} more (--survivors shows every one in full)")
