@@ -208,8 +208,8 @@ class _Collector(ast.NodeVisitor):
             self.add(kind, f"`{symbol}` -> `{other}`", span[0], span[1], other)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
-        texty = any(isinstance(side, ast.JoinedStr) or (isinstance(side, ast.Constant) and isinstance(side.value, (str, bytes)))
-                    for side in (node.left, node.right))
+        texty = any(isinstance(side, ast.JoinedStr) or (
+            isinstance(side, ast.Constant) and isinstance(side.value, (str, bytes))) for side in (node.left, node.right))
         if self.inside(node) and type(node.op) in _ARITHMETIC and not texty:
             self._swap_operator("arithmetic", _ARITHMETIC, node.op, node.left, node.right)
         self.generic_visit(node)
@@ -344,7 +344,8 @@ class _Collector(ast.NodeVisitor):
                 if part is None:
                     continue
                 text = [("" if p is None or k == dropped else self.code.text(p)) for k, p in parts.items()]
-                new = f"{text[0]}:{text[1]}" + (f":{text[2]}" if parts["step"] is not None and dropped != "step" else "")
+                step = f":{text[2]}" if parts["step"] is not None and dropped != "step" else ""
+                new = f"{text[0]}:{text[1]}{step}"
                 self.replace(node, "slice", f"slice {dropped} removed", new)
         self.generic_visit(node)
 
@@ -683,7 +684,8 @@ def run_in_kernel(namespace: dict, payload: str) -> None:
         stage = "visible"  # a test cell that does not compile fails as a test would
         steps = [(kind, compiled(s, f"<{kind}>")) for kind, s in job["visible_steps"]]
         hidden = compiled(job["hidden"], "<hidden tests>") if job.get("hidden") else None
-        full_steps = [(kind, compiled(s, f"<{kind}>")) for kind, s in job["full_steps"]] if job.get("full_steps") else None
+        full_steps = ([(kind, compiled(s, f"<{kind}>")) for kind, s in job["full_steps"]]
+                      if job.get("full_steps") else None)
         stage = "answer"
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             ns = _copy_namespace(namespace)
@@ -840,7 +842,10 @@ class _KernelSession:
 
     def execute(self, code: str, timeout: float, user_expressions: dict | None = None,
                 silent: bool = False) -> tuple[dict | None, bool]:
-        """(reply content, timed out). A run past ``timeout`` is interrupted; a kernel that will not stop is restarted."""
+        """(reply content, timed out).
+
+        A run past ``timeout`` is interrupted; a kernel that will not stop is restarted.
+        """
         self._drain()
         msg_id = self.kc.execute(code, silent=silent, store_history=False, user_expressions=user_expressions or {},
                                  allow_stdin=False)
@@ -995,8 +1000,8 @@ def measure_notebook(path: Path, assignment: str, equivalents: list[Equivalent] 
                 if cell.cell_type == "code":
                     error = session.run_cell(cell.source)
                     if error:
-                        record.notes.append(f"cell {index + 1} ({cell.metadata.get('nbgrader', {}).get('grade_id') or cell.get('id', '')}) "
-                                            f"raised in the instructor notebook: {error}")
+                        name = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id", "")
+                        record.notes.append(f"cell {index + 1} ({name}) raised in the instructor notebook: {error}")
     finally:
         if session is not None:
             session.shutdown()
