@@ -168,6 +168,18 @@ def test_tasks_are_found_with_their_tests_and_hidden_parts():
                                                  for m in mutation.task_mutants(t)], "ids are stable"
 
 
+def test_each_mutant_gets_its_own_copy_of_the_data():
+    import pandas as pd
+
+    frame, items = pd.DataFrame({"a": [1, 2]}), [1, 2]
+    namespace = {"frame": frame, "items": items, "pd": pd, "_i3": "x = 1"}
+    copied = mutation._copy_namespace(namespace)
+    copied["frame"].loc[0, "a"] = 99
+    copied["items"].append(3)
+    assert frame.loc[0, "a"] == 1 and items == [1, 2], "a mutant that changes data in place spoils nothing"
+    assert copied["pd"] is pd and copied["_i3"] is namespace["_i3"]
+
+
 # -- strength measured on a tiny course ------------------------------------------
 
 

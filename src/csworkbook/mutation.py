@@ -642,8 +642,12 @@ def _copy_value(value):
     return value
 
 
+_IPYTHON_HISTORY = re.compile(r"_i{1,3}|_i?\d+")  # _i, _ii, _iii, _i12, _12: IPython's input and output history
+
+
 def _copy_namespace(namespace: dict) -> dict:
-    return {k: (v if k in _IPYTHON_NAMES or k.startswith("_i") else _copy_value(v)) for k, v in namespace.items()}
+    return {k: (v if k in _IPYTHON_NAMES or _IPYTHON_HISTORY.fullmatch(k) else _copy_value(v))
+            for k, v in namespace.items()}
 
 
 def run_in_kernel(namespace: dict, payload: str) -> None:
