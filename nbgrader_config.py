@@ -40,3 +40,12 @@ c.CSWorkbook.sandbox = "auto"
 c.CSWorkbook.container_image = "csworkbook-grader"
 c.CSWorkbook.processes = 64  # processes one kernel may run at once (a fork bomb stops here)
 c.CSWorkbook.file_mb = 256  # largest file a kernel may write
+
+# Files in source/<assignment>/ that stay with the trainer: generate_assignment copies
+# everything else into release/. mutants.yaml records equivalent mutants (see below);
+# its lines come from the solutions, so learners must not get it.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "mutants.yaml"]
+
+# Test strength (`csworkbook verify`): the share of single-change mutants of each task's
+# solution that the task's tests must kill. A task below it fails verify.
+c.CSWorkbook.kill_rate = 0.8

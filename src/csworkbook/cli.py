@@ -30,12 +30,58 @@ def cmd_build(args) -> int:
 
 def cmd_verify(args) -> int:
     root = _course(args)
+    only = args.assignment or None
     started = time.perf_counter()
-    records = grading.prove(root, only=args.assignment or None, progress=not args.quiet)
+    strength, worker, stop = {}, None, None
+    if not args.no_mutants:
+        import threading
+
+        from . import mutation
+
+        rate = args.kill_rate if args.kill_rate is not None else mutation.configured_kill_rate(root)
+        if only and (unknown := sorted(set(only) - set(grading.assignments(root)))):
+            raise grading.CourseError(f"no assignment called {', '.join(unknown)} in {root / 'source'}")
+        stop = threading.Event()
+
+        def run_mutants():
+            began = time.perf_counter()
+            try:
+                strength["records"] = mutation.measure(root, only=only, progress=not args.quiet, kill_rate=rate,
+                                                       use_config=False, stop=stop)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread below
+                strength["error"] = exc
+            strength["seconds"] = time.perf_counter() - began
+
+        # The mutants run in a kernel of their own while nbgrader proves the release: on two or
+        # more cores the test-strength check costs little extra time.
+        worker = threading.Thread(target=run_mutants, name="csworkbook-mutants", daemon=True)
+        worker.start()
+    try:
+        records = grading.prove(root, only=only, progress=not args.quiet)
+        proof_seconds = time.perf_counter() - started
+        if worker is not None:
+            worker.join()
+    finally:
+        if worker is not None and worker.is_alive():
+            stop.set()
+            worker.join(timeout=30)
     print(grading.proof_table(records))
     bad = [r for r in records if not r.ok]
-    print(f"\n{len(records) - len(bad)} of {len(records)} notebook(s) proven in {time.perf_counter() - started:.1f} s")
-    return 1 if bad else 0
+    print(f"\n{len(records) - len(bad)} of {len(records)} notebook(s) proven in {proof_seconds:.1f} s")
+    weak = []
+    if worker is not None:
+        if "error" in strength:
+            raise strength["error"]
+        from . import mutation
+
+        found = strength["records"]
+        print("\n" + mutation.strength_table(found, all_survivors=args.survivors))
+        tasks = [t for r in found for t in r.tasks]
+        weak = [r for r in found if not r.ok]
+        print(f"\ntest strength: {sum(t.ok for t in tasks)} of {len(tasks)} task(s) ok, "
+              f"{sum(t.mutants for t in tasks)} mutants run in {strength['seconds']:.1f} s "
+              f"(alongside the proof; {time.perf_counter() - started:.1f} s in all)")
+    return 1 if bad or weak else 0
 
 
 def cmd_workspace(args) -> int:
@@ -202,6 +248,15 @@ def cmd_scenarios_list(args) -> int:
     return 0
 
 
+def _kill_rate(text: str) -> float:
+    from .mutation import check_kill_rate
+
+    try:
+        return check_kill_rate(text, "--kill-rate")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csworkbook",
@@ -217,10 +272,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "verify",
-        help="prove release/: in sync, solutions score full marks, blanks score zero, nothing leaks",
+        help="prove release/ (in sync, solutions score full marks, blanks score zero, nothing leaks) "
+             "and measure test strength (do the tests kill mutants of each solution?)",
     )
     p.add_argument("assignment", nargs="*", help="only these assignments (default: all)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--no-mutants", action="store_true",
+                   help="skip the test-strength check (mutants of each solution run against its tests)")
+    p.add_argument("--survivors", action="store_true",
+                   help="show every surviving mutant in full (the default lists a few per task, one line each)")
+    p.add_argument("--kill-rate", type=_kill_rate, metavar="RATE",
+                   help="share of mutants each task's tests must kill, 0 to 1 "
+                        "(default: c.CSWorkbook.kill_rate in nbgrader_config.py; unset: reported, not enforced)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser(
