@@ -236,7 +236,8 @@ def test_cli_check_passes_shipped_and_fails_each_broken_file_with_file_and_line(
 
 def test_the_readme_example_is_valid_and_its_fault_report_is_true(repo):
     readme = (repo / "README.md").read_text()
-    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in readme.split("```yaml\n")[1:]]
+    example = next(block for block in blocks if block.startswith("id: wrong-size"))
     assert parse_scenario(example, "wrong-size.yaml").id == "wrong-size"
     with pytest.raises(ScenarioError) as err:
         parse_scenario(example.replace("next: happy", "next: hapy"), "wrong-size.yaml")
