@@ -215,3 +215,16 @@ def test_line_numbers_count_comments_that_span_lines(tmp_path, survey_rows):
     survey_rows[4][survey_rows[0].index("csat")] = "0"
     with pytest.raises(DatasetError, match=r"first bad row is row 4 \(line 7\), column 'csat': '0' is below the minimum 1"):
         load_dataset("survey_responses", path=_write(tmp_path / "multi.csv", survey_rows))
+
+
+def test_the_facts_topic_07s_equivalent_mutants_rest_on():
+    """source/07-measuring-satisfaction/mutants.yaml excuses four mutants by these properties of the data."""
+    visits = load_dataset("mystery_shopper")
+    checks = [c for c in visits.columns if visits[c].dtype == bool]
+    assert len(checks) == 9 and not visits[checks].isna().any().any()  # same count per check: sum orders as mean
+    bench = load_dataset("competitor_benchmark")
+    per_row = bench.groupby(["quarter", "company", "measure"], observed=True).size()
+    assert per_row.max() == 1  # one row per company, measure and quarter
+    assert bench.groupby("measure", observed=True)["higher_is_better"].nunique().max() == 1
+    companies = bench.groupby(["quarter", "measure"], observed=True)["company"].nunique()
+    assert companies.min() == bench["company"].nunique() == 5  # every measure has a row for each company

@@ -51,6 +51,8 @@ for proc in glob.glob('/proc/[0-9]*/cwd'):
 for place in places:
     for path in glob.glob(os.path.join(place, 'source', '*', '*.ipynb')):
         got['found'].append(path)
+        if not path.startswith({root!r}):
+            continue  # another course on the same machine: listed, not used
         for cell in json.load(open(path))['cells']:
             if cell['cell_type'] == 'code' and 'BEGIN SOLUTION' in ''.join(cell['source']):
                 try:
@@ -277,7 +279,7 @@ def test_network_connections_fail(sandboxed, unprotected):
 
 def test_a_fork_bomb_is_stopped_and_reported(sandboxed):
     outcome = sandboxed["outcomes"]["fork-bomb"]
-    assert any("limit of 64 processes" in p for p in outcome.problems), outcome.problems
+    assert sum("limit of 64 processes" in p for p in outcome.problems) == 1, outcome.problems
     assert outcome.score == 3  # its other task still counts
 
 
@@ -398,4 +400,4 @@ def test_a_fork_bomb_does_not_stop_a_kernel_graded_beside_it(tmp_path):
     outcomes = {o.student: o for o in autograde.grade(root, ASSIGNMENT, workers=2, time_limit=10, sandbox="bwrap")}
     assert outcomes["b-honest"].score == 5 and outcomes["b-honest"].problems == [], outcomes["b-honest"]
     assert outcomes["c-honest"].score == 5 and outcomes["c-honest"].problems == [], outcomes["c-honest"]
-    assert any("limit of 64 processes" in p for p in outcomes["a-fork-bomb"].problems)
+    assert any("limit of 64 processes" in p for p in outcomes["a-fork-bomb"].problems), outcomes["a-fork-bomb"].problems

@@ -149,6 +149,7 @@ class _Runner:
         self.job = job
         self.sandbox = sandbox
         self.workdir: Path | None = None
+        self.crowded_cell: int | None = None
 
     def _client(self):
         client = self.client_class(
@@ -202,7 +203,9 @@ class _Runner:
                     continue
                 try:
                     client.execute_cell(cell, index)
+                    self._count_processes(client, index)
                 except (self.dead_kernel_error, self.stuck_error) as exc:
+                    self._count_processes(client, index)
                     if isinstance(exc, self.stuck_error):
                         problems.append(f"{name}: cell {index + 1} would not stop when interrupted, so its kernel was "
                                         "stopped; cells after it were not run and score 0")
@@ -223,11 +226,31 @@ class _Runner:
                 trusted = self._verify(verify, Kernel(self._probe_runner(client), cwd), source_path, None, problems, name)
         if died_at is not None:
             trusted = self._replay_and_verify(nb, died_at, cwd, source_path, problems, name)
-        problems.extend(limits_hit(nb, name, self.sandbox))
+        found = limits_hit(nb, name, self.sandbox)
+        if self.crowded_cell is not None:
+            # The process limit was reached: said once, whether or not the kernel's own error reached us
+            # (a forked kernel can garble the messages that would have carried it).
+            message = LIMIT_ERRORS[0][2].format(processes=self.sandbox.limits.processes)
+            if not any(message in f for f in found):
+                found.insert(0, f"{name}: cell {self.crowded_cell + 1} {message}; it was stopped there")
+        problems.extend(found)
         for index in sorted(client._capped):
             problems.append(f"{name}: cell {index + 1} printed more than {self.job['output_cap_bytes'] // 1000} kB; "
                             "the rest of its output was dropped")
         return nb, trusted
+
+    def _count_processes(self, client, index: int) -> None:
+        """Note the first cell after which the kernel's sandbox holds as many processes as it may."""
+        if self.crowded_cell is not None or self.sandbox is None or not self.sandbox.protects:
+            return
+        import psutil
+
+        try:
+            family = psutil.Process(client.km.provisioner.process.pid).children(recursive=True)
+        except (AttributeError, psutil.Error):
+            return
+        if len(family) >= self.sandbox.limits.processes:
+            self.crowded_cell = index
 
     def _why_dead(self, client) -> str:
         """Say which limit stopped the kernel, where its exit status tells."""

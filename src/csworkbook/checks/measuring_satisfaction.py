@@ -106,8 +106,8 @@ class ChecklistPassRates(Problem):
     var = "checklist_pass_rates"
     hints = (
         "Each checklist column holds True or False. The mean of a True/False column is the share that is True.",
+        "Group by branch with `observed=True`, so a branch with no visits in the data given gets no row.",
         "`visits.groupby('branch', observed=True)[checks].mean()` gives the share per branch and check; multiply by 100 for percent.",
-        "For `weakest_standard`, average each check over all visits (`visits[checks].mean()`) and take the name of the smallest (`.idxmin()`).",
     )
 
     def check_answer(self, answer):
@@ -127,18 +127,31 @@ class ChecklistPassRates(Problem):
         checks = [c for c in visits.columns if visits[c].dtype == bool]
         full = _call(answer, visits, checks, name=self.var)
         expect(full.shape == (4, 9), f"on the visit data expect 4 branches by 9 checks, got shape {full.shape}.")
+        three = _call(answer, visits[visits["branch"] != "Northgate"], checks, name=self.var)
+        expect(len(three) == 3, f"without Northgate's visits there are 3 branches, but your result has {len(three)} rows: "
+                                "a branch with no visits in the data given should get no row (`observed=True`).")
 
 
 class WeakestStandard(Problem):
     task = "Task 4b"
     var = "weakest_standard"
-    hints = ChecklistPassRates.hints[2:]
+    hints = (
+        "This is one pass rate per check across every visit together, not per branch.",
+        "The mean of a True/False column is its pass rate; the name of the smallest value in a Series is `.idxmin()`.",
+        "`visits[list(checks)].mean()` gives each check's pass rate over all the visits; take the name of the lowest.",
+    )
 
     def check_answer(self, answer):
+        expect_callable(answer, self.var)
+        five = pd.DataFrame({"greeted": [True, True, False, False, False], "thanked": [False, False, False, False, True]})
+        got = _call(answer, five, ["greeted", "thanked"], name=self.var)
+        expect(isinstance(got, str), f"return the name of a check (a string), not {type(got).__name__}.")
+        expect(got == "thanked", f"shoppers were thanked on 1 of 5 visits (20%) and greeted on 2 of 5 (40%), so the weakest "
+                                 f"standard is 'thanked'; you returned {got!r}. Compare pass rates (means), not medians.")
         visits = load_dataset("mystery_shopper")
         checks = [c for c in visits.columns if visits[c].dtype == bool]
-        expect(isinstance(answer, str), f"`weakest_standard` should be the name of a check (a string), not {type(answer).__name__}.")
-        expect(answer in checks, f"{answer!r} is not one of the checklist columns: {', '.join(checks)}.")
+        got = _call(answer, visits, checks, name=self.var)
+        expect(got in checks, f"{got!r} is not one of the checklist columns: {', '.join(checks)}.")
 
 
 class GapToBest(Problem):
@@ -169,8 +182,12 @@ class GapToBest(Problem):
         expect(float(result.loc["csat_percent", "gap"]) == -5.0, "our CSAT of 80 is 5 points behind the best (85): the gap should be -5.")
         expect(float(result.loc["average_wait_minutes", "gap"]) == -1.5,
                "our wait of 4 minutes is 1.5 minutes worse than the best (2.5): the gap should be -1.5, negative because we trail.")
-        full = _call(answer, load_dataset("competitor_benchmark"), "2025-Q4", name=self.var)
+        benchmark = load_dataset("competitor_benchmark")
+        full = _call(answer, benchmark, "2025-Q4", name=self.var)
         expect(len(full) == 6, f"the benchmark data has 6 measures; your result has {len(full)} rows.")
+        five = _call(answer, benchmark[benchmark["measure"] != "nps"], "2025-Q4", name=self.var)
+        expect(len(five) == 5, f"without the NPS rows there are 5 measures, but your result has {len(five)} rows: a measure "
+                               "with no figures that quarter should get no row (group with `observed=True`).")
 
 
 class LabelSentiment(Problem):
@@ -189,6 +206,14 @@ class LabelSentiment(Problem):
         expect(len(got) == 3, f"return one label per text: 3 texts in, {len(got)} labels out.")
         expect(set(got) <= SENTIMENT_LABELS, f"use only the labels positive, neutral and negative; got {sorted(set(map(str, got)))}.")
         expect(got == ["positive", "negative", "neutral"], f"expected ['positive', 'negative', 'neutral'] for the three examples, got {got}.")
+        near = {"Capable staff, not considerate.": ("positive", "exactly +0.05"),
+                "The staff seemed slightly bashful.": ("neutral", "+0.0498"), "Not sorry I came.": ("positive", "+0.0572"),
+                "I was annoyed, not aggravated.": ("negative", "exactly -0.05"),
+                "Staff were somewhat defensive.": ("neutral", "-0.0498"), "There is some irony here.": ("negative", "-0.0516")}
+        got = list(_call(answer, list(near), name=self.var))
+        for (text, (want, score)), label in zip(near.items(), got):
+            expect(label == want, f"{text!r} scores {score}, so it is {want}; you labelled it {label!r}. Check your cut-offs: "
+                                  "0.05 or more is positive, -0.05 or less is negative.")
 
 
 class DebriefPath(Problem):
