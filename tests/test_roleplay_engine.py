@@ -104,6 +104,26 @@ def test_restart_clears_everything():
     assert len(session.transcript) == 1
 
 
+def test_closing_replies_are_offered_only_when_the_call_or_meeting_earned_them():
+    # Telephone: closing the call properly needs the identity check (a flag), not just a good call.
+    call = ["answer-now", "clear-and-confirm", "{}", "ask-hold", "check-back", "warm-transfer", "book-thursday"]
+    unverified = play("telephone-standards", [s.replace("{}", "name-postcode") for s in call])
+    assert unverified.node.id == "wrap-up" and [c.id for c in unverified.choices] == ["next-caller"]
+    verified = play("telephone-standards", [s.replace("{}", "full-check") for s in call])
+    assert [c.id for c in verified.choices] == ["close-properly", "next-caller"]
+    assert verified.choose("close-properly") and verified.outcome == "success"
+    # Coaching: the written summary needs an agreed target (a flag) and enough on every score.
+    meeting = ["open-question", "ask-more", "pull-report", "ask-options", "rotate-hour", "help-priya", "note-fairly"]
+    no_target = play("coaching-team-member", meeting + ["straight-ninety"])
+    assert [c.id for c in no_target.choices] == ["thank-and-go"]
+    low_evidence = play("coaching-team-member", ["open-question", "ask-more", "explore", "ask-options", "rotate-hour",
+                                                 "help-priya", "note-fairly", "his-target"])
+    assert "goal-agreed" in low_evidence.flags and low_evidence.raw_scores["evidence"] < 2
+    assert [c.id for c in low_evidence.choices] == ["thank-and-go"]
+    agreed = play("coaching-team-member", meeting + ["stepped", "write-summary"])
+    assert agreed.outcome == "success" and agreed.percent == 100.0
+
+
 def test_transcripts_export_as_markdown_and_json():
     session = play("mystery-shopper-debrief", extreme_paths("mystery-shopper-debrief")[0].path)
     md = session.to_markdown()
