@@ -228,3 +228,13 @@ def test_the_facts_topic_07s_equivalent_mutants_rest_on():
     assert bench.groupby("measure", observed=True)["higher_is_better"].nunique().max() == 1
     companies = bench.groupby(["quarter", "measure"], observed=True)["company"].nunique()
     assert companies.min() == bench["company"].nunique() == 5  # every measure has a row for each company
+
+
+def test_numbers_without_bounds_say_any_number_not_any_text():
+    for name, schema in datasets.SCHEMAS.items():
+        for col in schema.columns:
+            text = col.allowed_text()
+            if col.kind in ("int", "float"):
+                assert "any text" not in text, (name, col.name, text)
+            if col.kind in ("int", "float") and col.low is None and col.high is None:
+                assert "any" in text and "number" in text, (name, col.name, text)

@@ -54,6 +54,10 @@ class Column:
             parts.append(f"{self.low:g} to {self.high:g}")
         elif self.low is not None:
             parts.append(f">= {self.low:g}")
+        elif self.high is not None:
+            parts.append(f"<= {self.high:g}")
+        elif self.kind in ("int", "float"):
+            parts.append("any whole number" if self.kind == "int" else "any number")
         if self.kind == "date":
             parts.append("YYYY-MM-DD")
         if self.kind == "datetime":
