@@ -61,6 +61,37 @@ def test_conditions_open_and_close_choices():
     assert [c.id for c in play("late-delivery", day_slot).choices] == ["survey-close"]
 
 
+def test_topic_01_successes_are_open_only_to_paths_that_earned_them():
+    # corporate-needs-assessment: answering price with her needs is open only after summarising them, and the
+    # check-in call (the success) only to a meeting that summarised, answered the report question honestly
+    # and gave no discount.
+    summarised = play("corporate-needs-assessment", ["open-question", "probe-open", "summarise", "honest-partial"])
+    scoped = play("corporate-needs-assessment", ["open-question", "probe-open", "pin-report", "honest-partial"])
+    assert [c.id for c in summarised.choices] == ["value-answer", "hold-price", "match-price"]
+    assert [c.id for c in scoped.choices] == ["hold-price", "match-price"]
+    best = ["open-question", "probe-open", "summarise", "honest-partial", "value-answer", "pilot"]
+    assert [c.id for c in play("corporate-needs-assessment", best).choices] == ["call-to-check", "send-as-drafted"]
+    discounted = best[:4] + ["match-price", "pilot"]
+    assert [c.id for c in play("corporate-needs-assessment", discounted).choices] == ["send-as-drafted"]
+    promised = ["open-question", "probe-open", "summarise", "yes-full", "value-answer"]
+    assert [c.id for c in play("corporate-needs-assessment", promised).choices] == [
+        "pilot-full-report", "pilot-correct", "sign-today"]
+    # internal-colleague: the standing arrangement (the success) needs a kept time, an early warning, the whole
+    # story about last quarter and no customers' details offered for the board pack.
+    ideal = ["clarify", "de-identify", "whole-story", "honest-timing", "trim-scope", "warn-now"]
+    assert [c.id for c in play("internal-colleague", ideal).choices] == ["standing-report", "just-close"]
+    silent = ideal[:-1] + ["stay-late"]
+    assert [c.id for c in play("internal-colleague", silent).choices] == ["just-close"]
+    half_story = ["clarify", "de-identify", "system-only", "honest-timing", "trim-scope", "warn-now"]
+    assert [c.id for c in play("internal-colleague", half_story).choices] == ["just-close"]
+    names = ["clarify", "paste-log", "whole-story", "honest-timing", "trim-scope", "warn-now"]
+    assert [c.id for c in play("internal-colleague", names).choices] == ["just-close", "send-with-log"]
+    # The phones stripped to make the deadline: the team score blocks the success.
+    stripped = ["clarify", "de-identify", "whole-story", "honest-timing", "pull-priya", "warn-now"]
+    assert play("internal-colleague", stripped).raw_scores["team"] < 0
+    assert [c.id for c in play("internal-colleague", stripped).choices] == ["just-close"]
+
+
 def test_min_score_conditions():
     # The team only signs up to targets if the meeting kept them on side (tact of at least 3).
     warm = play("mystery-shopper-debrief", ["start-positive", "specific-praise", "show-pattern", "listen-and-probe", "co-design"])
