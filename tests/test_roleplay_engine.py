@@ -103,11 +103,20 @@ def test_min_score_conditions():
 
 
 def test_flag_conditions():
-    # improvement-proposal: the specific ask is only open once a target was set.
-    with_target = play("improvement-proposal", ["problem-in-numbers", "honest-options", "recommend-a", "covered"])
-    without = play("improvement-proposal", ["problem-in-numbers", "honest-options", "let-her-choose", "covered"])
-    assert "specific-ask" in [c.id for c in with_target.choices]
-    assert "specific-ask" not in [c.id for c in without.choices]
+    # improvement-proposal: asking for a yes in the meeting is open only once privacy was settled before the
+    # decision (the success ending's debrief says the numbers were to be handled as the Privacy Act requires).
+    before = ["headline-first", "honest-unknown", "phased-plan"]
+    after = ["pilot-first", "measured-target", "fits-the-plan"]
+    settled = play("improvement-proposal", before + ["privacy-by-design"] + after)
+    deferred = play("improvement-proposal", before + ["legal-after"] + after)
+    assert settled.node.id == deferred.node.id == "the-ask"
+    ask = next(c for c in load_scenario("improvement-proposal").node("the-ask").choices if c.id == "approve-today")
+    assert all(deferred.raw_scores[s] >= v for s, v in ask.min_scores.items())  # only the flag is missing
+    assert "approve-today" in [c.id for c in settled.choices]
+    assert [c.id for c in deferred.choices] == ["take-away-paper"]
+    # Marketing's texts can be asked for only on a path that planned to use the numbers for them.
+    harmless = play("improvement-proposal", before + ["numbers-harmless"] + after)
+    assert [c.id for c in harmless.choices] == ["approve-with-sms", "take-away-paper"]
 
 
 def test_scores_are_capped_at_zero_and_the_maximum():
