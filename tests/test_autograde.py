@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import copy
 import sqlite3
 from pathlib import Path
@@ -69,7 +71,7 @@ def test_every_submission_is_graded_and_listed(graded):
     assert all(o.status == "graded" for o in outcomes.values()), {s: o.status for s, o in outcomes.items()}
     from csworkbook import sandbox
 
-    if not sandbox.bwrap_works():  # every bad submission here is graded inside the sandbox where it can run
+    if not sandbox.bwrap_works() and not os.environ.get(sandbox.ENV_VAR):  # every bad submission here is graded inside the sandbox where it can run
         assert {o.sandbox for o in outcomes.values() if o.status != "resumed"} == {"bwrap"}
     assert all(o.max_score == 5 for o in outcomes.values())
 

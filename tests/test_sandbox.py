@@ -302,6 +302,7 @@ def test_grading_without_a_sandbox_says_so(unprotected):
 # -- choosing the sandbox ------------------------------------------------------
 
 def test_auto_never_falls_back_to_no_sandbox(monkeypatch, tmp_path):
+    monkeypatch.delenv(sandbox.ENV_VAR, raising=False)
     monkeypatch.setattr(sandbox, "bwrap_works", lambda: "bubblewrap is not installed")
     monkeypatch.setattr(sandbox, "container_engine", lambda: "")
     with pytest.raises(sandbox.SandboxError) as caught:
@@ -401,3 +402,12 @@ def test_a_fork_bomb_does_not_stop_a_kernel_graded_beside_it(tmp_path):
     assert outcomes["b-honest"].score == 5 and outcomes["b-honest"].problems == [], outcomes["b-honest"]
     assert outcomes["c-honest"].score == 5 and outcomes["c-honest"].problems == [], outcomes["c-honest"]
     assert any("limit of 64 processes" in p for p in outcomes["a-fork-bomb"].problems), outcomes["a-fork-bomb"].problems
+
+
+def test_the_environment_names_the_default_and_none_still_warns(monkeypatch, tmp_path):
+    monkeypatch.setenv(sandbox.ENV_VAR, "none")
+    assert sandbox.choose("auto", tmp_path, sandbox.Limits()).kind == "none"
+    assert sandbox.choose("bwrap", tmp_path, sandbox.Limits()).kind == "bwrap"  # a named choice wins
+    monkeypatch.setenv(sandbox.ENV_VAR, "chroot")
+    with pytest.raises(sandbox.SandboxError, match=r"\$CSWORKBOOK_SANDBOX='chroot'"):
+        sandbox.choose("auto", tmp_path, sandbox.Limits())

@@ -8,6 +8,8 @@ caught: the submission scores 0, is flagged, and waits for a trainer's review.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from nbformat.v4 import new_code_cell
 
@@ -108,7 +110,7 @@ def test_the_honest_submission_is_trusted(graded):
     assert outcomes["honest"].score == 5 and outcomes["honest"].problems == []
     from csworkbook import sandbox
 
-    if not sandbox.bwrap_works():  # the attacks below were caught inside the sandbox, not beside it
+    if not sandbox.bwrap_works() and not os.environ.get(sandbox.ENV_VAR):  # the attacks below were caught inside the sandbox, not beside it
         assert {o.sandbox for o in outcomes.values()} == {"bwrap"}
     flagged, _ = _flags(root, "honest")
     assert not flagged

@@ -3,6 +3,8 @@ build, import students, collect an LMS zip, grade, feedback, grades CSV, class r
 
 from __future__ import annotations
 
+import os
+
 import csv
 import io
 import shutil
@@ -100,7 +102,7 @@ def test_4_grade_scores_everyone(course):
     assert rows == {"ana": "5/5", "ben": "2/5"}
     from csworkbook import sandbox
 
-    if not sandbox.bwrap_works():
+    if not sandbox.bwrap_works() and not os.environ.get(sandbox.ENV_VAR):
         assert out.stdout.splitlines()[0] == "sandbox: bwrap"
     again = run(course, "grade", ASSIGNMENT, "--quiet")
     assert "0 graded, 2 already graded (kept)" in again.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -99,7 +100,7 @@ def cmd_grade(args) -> int:
     root = _course(args)
     started = time.perf_counter()
     settings = sandbox.configured(root)
-    kind = args.sandbox or settings.get("sandbox", "auto")
+    kind = args.sandbox or os.environ.get(sandbox.ENV_VAR) or settings.get("sandbox", "auto")
     if kind == "none":
         print(sandbox.NO_SANDBOX_WARNING, file=sys.stderr, flush=True)
     outcomes = autograde.grade(root, args.assignment, workers=args.workers, time_limit=args.time_limit,
@@ -337,8 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox", choices=["auto", "bwrap", "container", "none"], default=None,
                    help="where learner code runs: auto (bubblewrap where it works, else a container; never "
                         "none), bwrap, container (Docker or Podman image csworkbook-grader), or none (no "
-                        "protection: only when asked for by name). Default: c.CSWorkbook.sandbox in "
-                        "nbgrader_config.py, else auto")
+                        "protection: only when asked for by name). Default: $CSWORKBOOK_SANDBOX, else "
+                        "c.CSWorkbook.sandbox in nbgrader_config.py, else auto")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_grade)
 
