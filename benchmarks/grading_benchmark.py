@@ -34,7 +34,7 @@ ENV = dict(os.environ, PATH=str(BIN) + os.pathsep + os.environ.get("PATH", "")) 
 
 def solved_release() -> nbformat.NotebookNode:
     """The student version with the instructor's answers typed in, as a strong student would hand in."""
-    from csworkbook.grading import solved_copy
+    from csworkbook.trainer.grading import solved_copy
 
     return solved_copy(REPO / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                        REPO / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")

@@ -19,7 +19,7 @@ if _bin not in os.environ.get("PATH", "").split(os.pathsep):
 
 def _no_sandbox_here() -> str:
     """Why grading tests cannot use a sandbox on this machine ('' when they can)."""
-    from csworkbook import sandbox
+    from csworkbook.trainer import sandbox
 
     why = sandbox.bwrap_works()
     if not why:

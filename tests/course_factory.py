@@ -41,7 +41,7 @@ def demo_notebook() -> nbformat.NotebookNode:
 
 def make_course(root: Path) -> Path:
     """A course folder with the repository's config, one assignment in source/, and its release/."""
-    from csworkbook import grading
+    from csworkbook.trainer import grading
 
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from course_factory import ASSIGNMENT, NOTEBOOK, answered, make_course, release_notebook, submit
-from csworkbook import autograde
+from csworkbook.trainer import autograde
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,7 @@ def test_every_submission_is_graded_and_listed(graded):
     root, outcomes = graded
     assert len(outcomes) == 14
     assert all(o.status == "graded" for o in outcomes.values()), {s: o.status for s, o in outcomes.items()}
-    from csworkbook import sandbox
+    from csworkbook.trainer import sandbox
 
     if not sandbox.bwrap_works() and not os.environ.get(sandbox.ENV_VAR):  # every bad submission here is graded inside the sandbox where it can run
         assert {o.sandbox for o in outcomes.values() if o.status != "resumed"} == {"bwrap"}
@@ -158,7 +158,7 @@ def test_a_strong_learner_of_every_topic_gets_full_marks_and_no_flags(assignment
     or a whole class would be flagged as suspicious."""
     import shutil
 
-    from csworkbook.grading import solved_copy
+    from csworkbook.trainer.grading import solved_copy
 
     root = tmp_path / "course"
     root.mkdir()

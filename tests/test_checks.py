@@ -17,7 +17,7 @@ import pytest
 from csworkbook.checks import Feedback
 from csworkbook.checks.measuring_satisfaction import q1, q2, q3, q4, q4b, q5, q6, q8
 from csworkbook.checks.start_here import q0
-from csworkbook.grading import secret_lines
+from csworkbook.trainer.grading import secret_lines
 
 SOURCE = "source/07-measuring-satisfaction/07-measuring-satisfaction.ipynb"
 

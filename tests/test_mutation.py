@@ -20,7 +20,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course_factory import _meta, demo_notebook
-from csworkbook import grading, mutation
+from csworkbook.trainer import grading, mutation
 
 BIN = Path(sys.executable).parent
 

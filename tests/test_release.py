@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from csworkbook import grading
+from csworkbook.trainer import grading
 
 pytestmark = pytest.mark.grading
 

@@ -25,7 +25,7 @@ import psutil
 import pytest
 
 from course_factory import ASSIGNMENT, NOTEBOOK, answered, make_course, release_notebook, submit
-from csworkbook import autograde, sandbox
+from csworkbook.trainer import autograde, sandbox
 
 pytestmark = pytest.mark.grading
 
@@ -294,7 +294,7 @@ def test_grading_without_a_sandbox_says_so(unprotected):
     assert {o.sandbox for o in unprotected["outcomes"].values()} == {"none"}
     table = autograde.outcome_table(list(unprotected["outcomes"].values()))
     assert sandbox.NO_SANDBOX_WARNING in table
-    from csworkbook.reports import class_report
+    from csworkbook.trainer.reports import class_report
 
     assert "graded WITHOUT a sandbox" in class_report(unprotected["root"], [ASSIGNMENT])
 
@@ -377,7 +377,7 @@ def test_the_command_warns_loudly_without_a_sandbox(tmp_path, capsys):
 
 
 def test_the_grader_never_follows_a_link_the_kernel_planted(tmp_path):
-    from csworkbook.probe_codec import UngradableAnswer, read_answer
+    from csworkbook.trainer.probe_codec import UngradableAnswer, read_answer
 
     real = tmp_path / "graders-own.json"
     real.write_text('{"ok": true, "value": 4}')

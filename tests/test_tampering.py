@@ -14,7 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from course_factory import ASSIGNMENT, NOTEBOOK, answered, make_course, submit
-from csworkbook import autograde
+from csworkbook.trainer import autograde
 
 pytestmark = pytest.mark.grading
 
@@ -32,13 +32,13 @@ SWALLOW = (
 
 FORGE = (
     "import sys, types, json\n"
-    "fake = types.ModuleType('csworkbook.probe_codec')\n"
+    "fake = types.ModuleType('csworkbook.trainer.probe_codec')\n"
     "def _answer(namespace, name, args_path, out_path):\n"
     "    json.dump({'ok': True, 'value': 4}, open(out_path, 'w'))\n"
     "def _kind(namespace, name, out_path):\n"
     "    json.dump({'ok': True, 'value': 'callable'}, open(out_path, 'w'))\n"
     "fake.run_in_kernel, fake.kind_in_kernel = _answer, _kind\n"
-    "sys.modules['csworkbook.probe_codec'] = fake\n"
+    "sys.modules['csworkbook.trainer.probe_codec'] = fake\n"
 )
 
 ATTACKS = {
@@ -108,7 +108,7 @@ def _flags(root, student):
 def test_the_honest_submission_is_trusted(graded):
     root, outcomes = graded
     assert outcomes["honest"].score == 5 and outcomes["honest"].problems == []
-    from csworkbook import sandbox
+    from csworkbook.trainer import sandbox
 
     if not sandbox.bwrap_works() and not os.environ.get(sandbox.ENV_VAR):  # the attacks below were caught inside the sandbox, not beside it
         assert {o.sandbox for o in outcomes.values()} == {"bwrap"}

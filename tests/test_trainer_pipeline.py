@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from course_factory import ASSIGNMENT, NOTEBOOK, answered, demo_notebook
-from csworkbook import feedback
+from csworkbook.trainer import feedback
 
 pytestmark = pytest.mark.grading
 EXE = str(Path(sys.executable).parent / "csworkbook")
@@ -100,7 +100,7 @@ def test_4_grade_scores_everyone(course):
     assert "2 graded, 0 already graded" in out.stdout
     rows = {line.split()[0]: line.split()[1] for line in out.stdout.splitlines() if line.split()[:1] in (["ana"], ["ben"])}
     assert rows == {"ana": "5/5", "ben": "2/5"}
-    from csworkbook import sandbox
+    from csworkbook.trainer import sandbox
 
     if not sandbox.bwrap_works() and not os.environ.get(sandbox.ENV_VAR):
         assert out.stdout.splitlines()[0] == "sandbox: bwrap"
@@ -160,7 +160,7 @@ def test_hint_use_is_read_from_the_notebooks_learners_saved(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from csworkbook.reports import hint_use
+    from csworkbook.trainer.reports import hint_use
 
     for student, shown in (("ana", ["(1 of 3)", "(2 of 3)"]), ("ben", ["(1 of 2)"])):
         cells = [new_code_cell("q1.hint()", outputs=[new_output("execute_result", data={

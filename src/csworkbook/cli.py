@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import grading
+from .trainer import grading
 
 
 def _course(args) -> Path:
@@ -37,7 +37,7 @@ def cmd_verify(args) -> int:
     if not args.no_mutants:
         import threading
 
-        from . import mutation
+        from .trainer import mutation
 
         rate = args.kill_rate if args.kill_rate is not None else mutation.configured_kill_rate(root)
         if only and (unknown := sorted(set(only) - set(grading.assignments(root)))):
@@ -73,7 +73,7 @@ def cmd_verify(args) -> int:
     if worker is not None:
         if "error" in strength:
             raise strength["error"]
-        from . import mutation
+        from .trainer import mutation
 
         found = strength["records"]
         print("\n" + mutation.strength_table(found, all_survivors=args.survivors))
@@ -95,7 +95,7 @@ def cmd_workspace(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from . import autograde, sandbox
+    from .trainer import autograde, sandbox
 
     root = _course(args)
     started = time.perf_counter()
@@ -119,7 +119,7 @@ def cmd_grade(args) -> int:
 
 
 def cmd_students_import(args) -> int:
-    from .students import import_students
+    from .trainer.students import import_students
 
     report = import_students(_course(args), args.file)
     print(report.summary())
@@ -129,7 +129,7 @@ def cmd_students_import(args) -> int:
 def cmd_collect(args) -> int:
     from nbgrader.api import Gradebook
 
-    from .collect import DEFAULT_PATTERN, collect
+    from .trainer.collect import DEFAULT_PATTERN, collect
 
     root = _course(args)
     with Gradebook(grading.gradebook_url(root)) as gb:
@@ -141,7 +141,7 @@ def cmd_collect(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from .feedback import generate
+    from .trainer.feedback import generate
 
     files = generate(_course(args), args.assignment, students=args.student or None, progress=not args.quiet)
     print(f"feedback: {len(files)} file(s) in feedback/ (hidden tests removed)")
@@ -149,7 +149,7 @@ def cmd_feedback(args) -> int:
 
 
 def cmd_grades(args) -> int:
-    from .reports import write_grades_csv
+    from .trainer.reports import write_grades_csv
 
     root = _course(args)
     chosen = None if args.all else [args.assignment]
@@ -163,7 +163,7 @@ def cmd_grades(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .reports import class_report
+    from .trainer.reports import class_report
 
     root = _course(args)
     out = Path(args.output)
@@ -250,7 +250,7 @@ def cmd_scenarios_list(args) -> int:
 
 
 def _kill_rate(text: str) -> float:
-    from .mutation import check_kill_rate
+    from .trainer.mutation import check_kill_rate
 
     try:
         return check_kill_rate(text, "--kill-rate")

@@ -104,7 +104,7 @@ def class_report(root: Path, assignments: list[str] | None = None) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from . import plots
+    from .. import plots
 
     plots.use_style()
     grades = grades_table(root, assignments)

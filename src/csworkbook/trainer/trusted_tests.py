@@ -70,15 +70,15 @@ class Kernel:
                 Path(args_path).unlink(missing_ok=True)
 
     def kind(self, name: str) -> str:
-        return self._exchange("__import__('csworkbook.probe_codec', fromlist=['x']).kind_in_kernel("
+        return self._exchange("__import__('csworkbook.trainer.probe_codec', fromlist=['x']).kind_in_kernel("
                               "globals(), {name}, {out})", name)
 
     def value(self, name: str):
-        return self._exchange("__import__('csworkbook.probe_codec', fromlist=['x']).run_in_kernel("
+        return self._exchange("__import__('csworkbook.trainer.probe_codec', fromlist=['x']).run_in_kernel("
                               "globals(), {name}, {args}, {out})", name)
 
     def call(self, name: str, args: tuple, kwargs: dict):
-        return self._exchange("__import__('csworkbook.probe_codec', fromlist=['x']).run_in_kernel("
+        return self._exchange("__import__('csworkbook.trainer.probe_codec', fromlist=['x']).run_in_kernel("
                               "globals(), {name}, {args}, {out})", name, (args, kwargs))
 
 

@@ -887,7 +887,7 @@ class _KernelSession:
             self.km.shutdown_kernel(now=True)
 
 
-_RUNNER = "__import__('csworkbook.mutation', fromlist=['run_in_kernel'])"
+_RUNNER = "__import__('csworkbook.trainer.mutation', fromlist=['run_in_kernel'])"
 
 
 def _job(task: Task, answers: list[str]) -> str:

@@ -137,7 +137,7 @@ class _Worker:
         self.proc = subprocess.Popen(
             # -P: the folder grading was started from (often the course) is not put on sys.path,
             # so it is never mistaken for a library folder the sandbox should show the kernel.
-            [sys.executable, "-P", "-m", "csworkbook.autograde_worker", "--serve", str(self.memory_mb)],
+            [sys.executable, "-P", "-m", "csworkbook.trainer.autograde_worker", "--serve", str(self.memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env=env, start_new_session=True)
 

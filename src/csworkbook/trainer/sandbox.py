@@ -274,7 +274,7 @@ def exposed_paths(protected: list[Path], private: list[Path] = ()) -> tuple[str,
     never exposed, whatever sys.path says: only the library folders inside it are.
     Nothing inside a private folder (the course's source/, submissions, gradebook) is.
     """
-    from . import datasets
+    from .. import datasets
 
     candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                   str(Path(sys.executable).resolve().parent.parent)]
