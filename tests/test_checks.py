@@ -99,10 +99,17 @@ WRONG = {
         (lambda b, q: pd.DataFrame(), "columns should be ours, best_competitor, gap"),
     ],
     "debrief_path": [
-        ("start-positive", "should be a list of reply ids"),
-        (["start-positive", "shout"], "step 2: 'shout' is not a reply you can give"),
-        (["start-positive"], "stops at 'strengths' before any ending"),
-        (["numbers-first", "blame-the-shopper", "leave-it"], "Results delivered, nothing changed"),
+        ("agenda-first", "should be a list of reply ids"),
+        (["agenda-first", "shout"], "step 2: 'shout' is not a reply you can give"),
+        (["agenda-first"], "stops at 'praise' before any ending"),
+        (["play-it-down", "leave-it"], "Results delivered, nothing changed"),
+        (["agenda-first", "true-praise", "show-quarters", "probe-the-calls", "just-listen", "move-a-shift",
+          "july-targets"], "A plan for July's problem"),
+        # the successful ending, with tact below 4 (3 of 6) or action below 3 (2 of 3)
+        (["agenda-first", "true-praise", "show-quarters", "partly-true", "still-happening", "name-what-remains",
+          "ask-the-team", "smart-actions"], "3 of 6 for tact; the task asks for at least 4"),
+        (["ranking-first", "check-the-days", "not-saturdays", "probe-the-calls", "still-happening", "call-it-fixed",
+          "ask-the-team", "smart-actions"], "2 of 3 for action; the task asks for 3 of 3"),
     ],
     "label_sentiment": [
         (lambda texts: ["positive"] * len(list(texts)), "expected ['positive', 'negative', 'neutral']"),

@@ -93,13 +93,23 @@ def test_topic_01_successes_are_open_only_to_paths_that_earned_them():
 
 
 def test_min_score_conditions():
-    # The team only signs up to targets if the meeting kept them on side (tact of at least 3).
-    warm = play("mystery-shopper-debrief", ["start-positive", "specific-praise", "show-pattern", "listen-and-probe", "co-design"])
-    cold = play("mystery-shopper-debrief", ["numbers-first", "check-the-times", "impose", "fix-the-calls"])
-    assert warm.raw_scores["tact"] >= 3 and cold.raw_scores["tact"] < 3
-    assert warm.node.id == cold.node.id == "agree-actions"
+    # mystery-shopper-debrief: the team signs up to measured targets only if the meeting asked whether the
+    # problem is still happening (a flag) and kept both the team (tact at least 3) and the facts (evidence at
+    # least 5) on side; a path that never checked the last quarter is offered only July's targets.
+    warm = play("mystery-shopper-debrief", ["agenda-first", "true-praise", "show-quarters", "probe-the-calls",
+                                             "still-happening", "name-what-remains", "ask-the-team"])
+    cold = play("mystery-shopper-debrief", ["ranking-first", "check-the-days", "told-you", "reset",
+                                             "still-happening", "name-what-remains", "move-a-shift"])
+    flattering = play("mystery-shopper-debrief", ["agenda-first", "motivating-praise", "show-quarters", "probe-the-calls",
+                                                   "still-happening", "call-it-fixed", "ask-the-team"])
+    unchecked = play("mystery-shopper-debrief", ["agenda-first", "true-praise", "show-quarters", "probe-the-calls",
+                                                  "just-listen", "ask-the-team"])
+    assert warm.node.id == cold.node.id == flattering.node.id == unchecked.node.id == "agree-actions"
+    assert warm.raw_scores["tact"] >= 3 and warm.raw_scores["evidence"] >= 5 and "checked-now" in warm.flags
+    assert cold.raw_scores["tact"] < 3 and flattering.raw_scores["evidence"] < 5 and "checked-now" not in unchecked.flags
     assert "smart-actions" in [c.id for c in warm.choices]
-    assert [c.id for c in cold.choices] == ["vague-plan"]
+    assert [c.id for c in cold.choices] == [c.id for c in flattering.choices] == ["wait-for-visits", "try-harder"]
+    assert [c.id for c in unchecked.choices] == ["july-targets", "wait-for-visits", "try-harder"]
 
 
 def test_flag_conditions():
@@ -168,7 +178,7 @@ def test_transcripts_export_as_markdown_and_json():
     session = play("mystery-shopper-debrief", extreme_paths("mystery-shopper-debrief")[0].path)
     md = session.to_markdown()
     assert md.startswith("# Role-play: Debriefing Northgate")
-    assert "**You:**" in md and "> *Feedback:*" in md and "## Outcome" in md and "Overall: 100%" in md
+    assert "**You:**" in md and "> *Feedback:*" in md and "## Outcome" in md and f"Overall: {session.percent:.0f}%" in md
     data = json.loads(session.to_json())
     assert data["outcome"] == "success" and data["path"] == session.path
     assert data["transcript"][0]["kind"] == "line"

@@ -219,24 +219,36 @@ class LabelSentiment(Problem):
 class DebriefPath(Problem):
     task = "Task 8"
     var = "debrief_path"
+    #: What Task 8 asks for: the ending, and the least tact and action the path must end with.
+    ending = "A plan for the problem you have now"
+    min_tact = 4
+    min_action = 3
     hints = (
-        "Play the role-play above to the end. The widget then shows your path as a list, such as ['start-positive', ...]: copy it.",
-        "Tact rises when you ask before you tell, and when you test the team's explanation instead of dismissing it.",
-        "Action needs a target with a number, an owner and a review date before the meeting ends.",
+        "Play the role-play above to the end. The widget then shows your path as a list, such as ['agenda-first', ...]: copy it.",
+        "The successful ending opens only to a team that was asked whether the problem is still happening, "
+        "before any plan was agreed.",
+        "Tact rises when you listen before you tell; action when you commit to a target, an owner and a date. "
+        "Replies that gain on one often cost the other, so watch both scores as you play.",
     )
 
     def check_answer(self, answer):
         from ..roleplay import PathError, play
 
         expect(isinstance(answer, list) and all(isinstance(s, str) for s in answer),
-               f"`debrief_path` should be a list of reply ids (strings), such as ['start-positive'], not {answer!r}.")
+               f"`debrief_path` should be a list of reply ids (strings), such as ['agenda-first'], not {answer!r}.")
         try:
             session = play("mystery-shopper-debrief", answer)
         except PathError as exc:
             raise Incorrect(str(exc)) from None
         expect(session.ended, f"the conversation stops at {session.node.id!r} before any ending; play it to the end.")
-        expect(session.outcome == "success",
-               f"this path ends in '{session.node.ending.title}' ({session.outcome}); look for a successful ending.")
+        title = session.node.ending.title
+        expect(session.outcome == "success" and title == self.ending,
+               f"this path ends in '{title}' ({session.outcome}); the task asks for '{self.ending}'.")
+        tact, action = session.scores["tact"], session.scores["action"]
+        expect(tact >= self.min_tact,
+               f"this path ends with {tact} of 6 for tact; the task asks for at least {self.min_tact}.")
+        expect(action >= self.min_action,
+               f"this path ends with {action} of 3 for action; the task asks for {self.min_action} of 3.")
 
 
 q1 = CsatByChannel()
