@@ -211,10 +211,12 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 def test_cli_check_passes_shipped_and_fails_each_broken_file_with_file_and_line(tmp_path):
     exe = str(Path(sys.executable).parent / "csworkbook")
     ok = subprocess.run([exe, "scenarios", "check"], capture_output=True, text=True)
-    # Every shipped file passes the structural checks and nothing is refused. (The exit code also reflects
-    # the dilemma thresholds, which scenarios written before them miss: test_roleplay_dilemmas checks those.)
+    # Every shipped file passes the structural checks and meets the dilemma thresholds.
     assert ok.stderr == "", ok.stderr
-    assert f"{len(list_scenarios())} of {len(list_scenarios())} scenario file(s) passed" in ok.stdout
+    n = len(list_scenarios())
+    assert f"{n} of {n} scenario file(s) passed" in ok.stdout
+    assert f"{n} of {n} scenario(s) meet the dilemma thresholds" in ok.stdout
+    assert ok.returncode == 0, ok.stdout
 
     broken = {
         "syntax.yaml": (BASE.replace("title: A tiny scenario", "title: [oops"), "YAML syntax"),
