@@ -21,12 +21,11 @@ def _no_sandbox_here() -> str:
     """Why grading tests cannot use a sandbox on this machine ('' when they can)."""
     from csworkbook.trainer import sandbox
 
-    why = sandbox.bwrap_works()
-    if not why:
-        return ""
-    engine = sandbox.container_engine()
-    why_not = sandbox.container_works(engine, sandbox.DEFAULT_IMAGE)
-    return "" if not why_not else f"bubblewrap: {why}; containers: {why_not}"
+    try:
+        sandbox.choose("auto", REPO, sandbox.Limits())  # what `grade` itself would pick
+    except sandbox.SandboxError as exc:
+        return str(exc)
+    return ""
 
 
 # Off CI, on a machine with neither bubblewrap nor the container image (a Mac, say), the

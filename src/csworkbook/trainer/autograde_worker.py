@@ -358,9 +358,8 @@ def grade_submission(job: dict) -> dict:
         problems.append(f"{name}.ipynb: missing from the submission; scored 0")
         result["notebooks"][name] = {"status": "missing"}
 
-    for other in submission.iterdir():
-        if other.is_file() and other.suffix != ".ipynb" and other.name != "timestamp.txt":
-            (out_dir / other.name).write_bytes(other.read_bytes())
+    for other in _data_files(submission):
+        (out_dir / other.name).write_bytes(other.read_bytes())
     if (submission / "timestamp.txt").is_file():
         (out_dir / "timestamp.txt").write_bytes((submission / "timestamp.txt").read_bytes())
 
@@ -396,10 +395,14 @@ def grade_submission(job: dict) -> dict:
 def _private_copy(submission: Path) -> Path:
     """The kernel's working folder: the submission's files (not the notebooks), in a folder of its own."""
     work = Path(tempfile.mkdtemp(prefix="csw-work-"))
-    for other in submission.iterdir():
-        if other.is_file() and other.suffix != ".ipynb" and other.name != "timestamp.txt":
-            shutil.copy2(other, work / other.name)
+    for other in _data_files(submission):
+        shutil.copy2(other, work / other.name)
     return work
+
+
+def _data_files(submission: Path) -> list[Path]:
+    """The files a learner handed in beside their notebooks (not the notebooks, not nbgrader's timestamp)."""
+    return [p for p in submission.iterdir() if p.is_file() and p.suffix != ".ipynb" and p.name != "timestamp.txt"]
 
 
 def serve(memory_mb: int) -> int:

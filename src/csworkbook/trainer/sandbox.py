@@ -81,14 +81,6 @@ class Sandbox:
     def from_job(cls, spec: dict) -> "Sandbox":
         return cls(**{**spec, "limits": Limits(**spec["limits"]), "exposed": tuple(spec["exposed"])})
 
-    def describe(self) -> str:
-        if self.kind == "none":
-            return "none (learner code runs with your rights)"
-        lim = self.limits
-        where = "bubblewrap" if self.kind == "bwrap" else f"{self.engine} container from image {self.image}"
-        return (f"{self.kind}: {where}; no network, no course folder; limits {lim.memory_mb} MB memory, "
-                f"{lim.cpu_seconds} s CPU, {lim.processes} processes, {lim.file_mb} MB per file")
-
     # -- starting a kernel ---------------------------------------------------
 
     def kernel_manager(self, workdir: Path, kernel_name: str = "python3"):
@@ -313,8 +305,7 @@ def bwrap_works() -> str:
         work.mkdir()
         ipc.mkdir()
         uid = kernel_uid()
-        if uid is not None:
-            os.chown(work, uid, uid)
+        Sandbox("bwrap").hand_over(work, uid)
         cmd = bwrap_command([sys.executable, "-c", "pass"], work, ipc, Limits(), exposed_paths([]), uid)
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
