@@ -10,13 +10,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import math
+
 import nbformat
 import pandas as pd
 import pytest
 
 from csworkbook.checks import Feedback
-from csworkbook.checks.measuring_satisfaction import q1, q2, q3, q4, q4b, q5, q6, q8
+from csworkbook.checks.measuring_satisfaction import q1, q2, q3, q4, q5, q5b, q6, q7, q8
 from csworkbook.checks.start_here import q0
+from csworkbook.metrics import sample_size, surveys_to_issue
 from csworkbook.trainer.grading import secret_lines
 
 SOURCE = "source/07-measuring-satisfaction/07-measuring-satisfaction.ipynb"
@@ -36,7 +39,7 @@ def solved(repo):
     return namespace
 
 
-PROBLEMS = [q1, q2, q3, q4, q4b, q5, q6, q8]
+PROBLEMS = [q1, q2, q3, q4, q5, q5b, q6, q7, q8]
 
 
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
@@ -63,6 +66,18 @@ def _broken(*_):
     raise KeyError("channel")
 
 
+def _quarterly(monthly, freq="Q", observed=True):
+    totals = (monthly.assign(quarter=monthly["month"].dt.to_period(freq))
+              .groupby(["branch", "quarter"], observed=observed)[["complaints", "transactions"]].sum())
+    return (1000 * totals["complaints"] / totals["transactions"]).unstack("quarter")
+
+
+def _mean_of_monthly_rates(monthly):
+    rates = monthly.assign(rate=1000 * monthly["complaints"] / monthly["transactions"],
+                           quarter=monthly["month"].dt.to_period("Q"))
+    return rates.groupby(["branch", "quarter"], observed=True)["rate"].mean().unstack("quarter")
+
+
 WRONG = {
     "csat_by_channel": [
         (_wrong_csat, "66.7"),
@@ -78,12 +93,25 @@ WRONG = {
         (lambda s: "20", None),
     ],
     "surveys_to_send": [
-        (lambda p, m, r: 1053.0, "whole number"),
-        (lambda p, m, r: 351, "1,053 surveys"),
-        (lambda p, m, r: 1053, "wider margin"),
+        (lambda p, m, r: 1137.0, "whole number"),
+        (lambda p, m, r: 379, "1,137 surveys"),
+        (lambda p, m, r: min(p, round(sample_size(m, population=p) / r)), "round up to 1,264"),
+        (lambda p, m, r: surveys_to_issue(sample_size(m, population=p), r), "send one to each of the 300"),
+        (lambda p, m, r: {1 / 3: 1137, 0.3: 1264}.get(r, 1137), "fewer surveys"),
+    ],
+    "complaints_per_1000_by_quarter": [
+        (_mean_of_monthly_rates, "average of the three monthly rates"),
+        (lambda m: _quarterly(m) / 1000, "5.0 per 1,000"),
+        (lambda m: _quarterly(m).T, "rows should be the branches"),
+        (lambda m: _quarterly(m).stack(), "return a DataFrame"),
+        (lambda m: _quarterly(m, freq="M"), "columns should be the quarters"),
+        (lambda m: _quarterly(m.assign(branch=m["branch"].astype("category").cat.add_categories(["Closed"])), observed=False),
+         None),
     ],
     "checklist_pass_rates": [
         (lambda v, c: v.groupby("branch", observed=True)[c].mean(), "percentages"),
+        (lambda v, c: v.groupby("branch", observed=True)[c].sum() * 100 / (len(v) / v["branch"].nunique()),
+         "out of each branch's own visits"),
         (lambda v, c: (v.groupby("branch", observed=True)[c].mean() * 100).T, "columns should be the checks"),
         (lambda v, c: v[c].mean() * 100, "DataFrame"),
         (lambda v, c: v.groupby("branch", observed=False)[c].mean() * 100, "no visits in the data given should get no row"),
@@ -93,7 +121,8 @@ WRONG = {
         (lambda v, c: v[list(c)].median().idxmin(), "not medians"),
         (lambda v, c: v[list(c)].mean().idxmax(), "the weakest standard is 'thanked'"),
         (lambda v, c: 3, "string"),
-        (lambda v, c: "greeting" if len(v) > 5 else "thanked", "not one of the checklist columns"),
+        (lambda v, c: "greeting" if len(v) > 5 else "thanked", "swapped"),
+        (lambda v, c: "thanked" if len(v) == 5 else "greeting", "swapped"),
     ],
     "gap_to_best": [
         (lambda b, q: pd.DataFrame(), "columns should be ours, best_competitor, gap"),
@@ -223,3 +252,71 @@ def test_the_shipped_package_holds_no_solution_or_hidden_test(repo):
         assert secrets, f"{nb_path} has no solutions or hidden tests to protect?"
         leaked = [line for line in secrets if line in package_lines]
         assert not leaked, f"{nb_path.name}: {leaked}"
+
+
+# -- the self-check, the visible tests and the hidden tests agree ---------------------
+
+TEST_CELL = {"surveys_to_send": "task1-tests", "csat_by_channel": "task2-tests", "nps_from_scores": "task3-tests",
+             "complaints_per_1000_by_quarter": "task4-tests", "checklist_pass_rates": "task5-tests",
+             "weakest_standard": "task5-tests", "gap_to_best": "task6-tests", "label_sentiment": "task7-tests",
+             "debrief_path": "task8-tests"}
+
+
+def _run_tests(repo, solved, var, answer, hidden: bool):
+    """Run a task's test cell (visible part only, or all of it) with `answer` in place of the solution."""
+    nb = nbformat.read(repo / SOURCE, as_version=4)
+    source = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == TEST_CELL[var])
+    if not hidden:
+        source = source.split("### BEGIN HIDDEN TESTS")[0]
+    namespace = dict(solved)
+    namespace[var] = answer
+    exec(compile(source, TEST_CELL[var], "exec"), namespace)
+
+
+def _rounded(function, digits):
+    def answer(*args):
+        result = function(*args)
+        return round(result, digits)
+    return answer
+
+
+# Answers that meet each task as written, in a way the solution does not: each must pass the
+# self-check, the visible tests and the hidden tests (a learner told "passes" loses no marks).
+def _defensible(solved):
+    return {
+        "csat_by_channel": [_rounded(solved["csat_by_channel"], 1)],
+        "nps_from_scores": [_rounded(solved["nps_from_scores"], 0),
+                            lambda s: float(round(100 * (sum(x >= 9 for x in s) - sum(x <= 6 for x in s)) / len(s)))],
+        # the division done by hand, rounded up, with float noise (1137.0000000000002) taken off first
+        "surveys_to_send": [lambda p, m, r: min(p, math.ceil(round(sample_size(m, population=p) / r, 6)))],
+        "complaints_per_1000_by_quarter": [_rounded(solved["complaints_per_1000_by_quarter"], 2)],
+        "checklist_pass_rates": [_rounded(solved["checklist_pass_rates"], 1),
+                                 lambda v, c: 100 * v.groupby("branch", observed=True)[list(c)].sum()
+                                 .div(v.groupby("branch", observed=True).size(), axis=0)],
+        "weakest_standard": [lambda v, c: min(c, key=lambda name: v[name].sum() / len(v))],
+    }
+
+
+@pytest.mark.parametrize("var", ["csat_by_channel", "nps_from_scores", "surveys_to_send",
+                                 "complaints_per_1000_by_quarter", "checklist_pass_rates", "weakest_standard"])
+def test_defensible_answers_pass_the_check_and_every_test(var, solved, repo):
+    problem = next(p for p in PROBLEMS if p.var == var)
+    for answer in _defensible(solved)[var]:
+        assert problem.check(answer).status == "correct", str(problem.check(answer))
+        _run_tests(repo, solved, var, answer, hidden=True)
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
+def test_the_instructor_answer_passes_every_test(problem, solved, repo):
+    _run_tests(repo, solved, problem.var, solved[problem.var], hidden=True)
+
+
+@pytest.mark.parametrize(
+    "problem, answer",
+    [(p, a) for p in PROBLEMS for a, _ in WRONG[p.var] if p.var != "debrief_path" or isinstance(a, list)],
+    ids=lambda v: getattr(v, "var", None) or "",
+)
+def test_a_wrong_answer_the_check_rejects_fails_the_visible_tests_too(problem, answer, solved, repo):
+    # The rule: every requirement is in the visible tests, so the check and the visible tests agree.
+    with pytest.raises(Exception):
+        _run_tests(repo, solved, problem.var, answer, hidden=False)

@@ -266,3 +266,26 @@ def test_erlang_c_agrees_with_two_independent_libraries():
         ours = m.erlang_c(traffic, agents)
         assert ours == pytest.approx(erlanglib.erlang_c(agents, traffic), rel=1e-9)
         assert ours == pytest.approx(cct.erlang_c(traffic, agents), rel=1e-9)
+
+
+def test_csat_margin_of_error_is_in_percentage_points():
+    # 70 of 100 satisfied: 100 * 1.96 * sqrt(0.7 * 0.3 / 100) = 8.98 percentage points
+    assert m.csat_margin_of_error({5: 40, 4: 30, 3: 15, 2: 10, 1: 5}) == pytest.approx(8.9818, abs=1e-4)
+    assert m.csat_margin_of_error([5] * 50) == 0.0
+
+
+def test_differences_combine_both_margins():
+    first = {10: 30, 9: 20, 8: 20, 7: 10, 5: 20}  # NPS +30
+    second = {10: 10, 9: 10, 8: 30, 6: 50}  # NPS -30
+    diff = m.nps_difference(first, second)
+    assert diff.estimate == pytest.approx(60.0)
+    expected = (m.nps_margin_of_error(first) ** 2 + m.nps_margin_of_error(second) ** 2) ** 0.5
+    assert diff.margin == pytest.approx(expected)
+    assert diff.margin > max(m.nps_margin_of_error(first), m.nps_margin_of_error(second))
+    assert diff.clear and "+60.0 points" in str(diff) and "real difference" in str(diff)
+    close = m.csat_difference([5, 4, 2, 1] * 4, [5, 4, 4, 1] * 4)  # 50% against 75%, 16 each
+    assert close.estimate == pytest.approx(-25.0)
+    assert close.margin == pytest.approx(100 * 1.96 * math.sqrt(0.25 / 16 + 0.1875 / 16))
+    assert close.units == "percentage points"
+    assert not close.clear and "could be noise" in str(close)
+    assert m.Difference(5.0, 5.0).clear is False  # equal to the margin is not beyond it

@@ -26,6 +26,10 @@ __all__ = [
     "nps",
     "ces",
     "nps_margin_of_error",
+    "csat_margin_of_error",
+    "Difference",
+    "nps_difference",
+    "csat_difference",
     "margin_of_error",
     "sample_size",
     "surveys_to_issue",
@@ -176,6 +180,58 @@ def nps_margin_of_error(scores, z: float = 1.96) -> float:
     p, d = np.mean(arr >= 9), np.mean(arr <= 6)
     variance = p + d - (p - d) ** 2
     return float(100.0 * z * math.sqrt(variance / arr.size))
+
+
+def csat_margin_of_error(scores, scale_max: int = 5, top_box: int = 2, z: float = 1.96) -> float:
+    """Margin of error of a CSAT, in percentage points.
+
+    CSAT is the share ``p`` of responses in the top boxes, so
+    ``MoE = 100 * z * sqrt(p * (1 - p) / n)``.
+    """
+    _check_z(z, "csat_margin_of_error")
+    p = csat(scores, scale_max=scale_max, top_box=top_box) / 100.0
+    n = _scores(scores, "csat_margin_of_error", 1, scale_max).size
+    return float(100.0 * z * math.sqrt(p * (1 - p) / n))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A difference between two groups' scores and the margin of error of that difference.
+
+    ``estimate`` is the first group's score minus the second's and ``margin`` its margin
+    of error, both in the score's units: points for NPS, percentage points for CSAT.
+    """
+
+    estimate: float
+    margin: float
+    units: str = "points"
+
+    @property
+    def clear(self) -> bool:
+        """True when the difference is larger than its margin of error (not just noise)."""
+        return abs(self.estimate) > self.margin
+
+    def __str__(self) -> str:
+        verdict = "a real difference" if self.clear else "within the margin of error: could be noise"
+        return f"{self.estimate:+.1f} {self.units}, plus or minus {self.margin:.1f} ({verdict})"
+
+
+def nps_difference(first, second, z: float = 1.96) -> Difference:
+    """NPS of ``first`` minus NPS of ``second``, with the margin of error of the difference.
+
+    For two independent samples the margins combine like the sides of a right-angled
+    triangle: ``MoE = sqrt(MoE_first**2 + MoE_second**2)``, which is always larger than
+    either margin alone.
+    """
+    margin = math.hypot(nps_margin_of_error(first, z=z), nps_margin_of_error(second, z=z))
+    return Difference(nps(first) - nps(second), margin, "points")
+
+
+def csat_difference(first, second, z: float = 1.96) -> Difference:
+    """CSAT of ``first`` minus CSAT of ``second``, in percentage points, with the margin
+    of error of the difference (``sqrt(MoE_first**2 + MoE_second**2)``)."""
+    margin = math.hypot(csat_margin_of_error(first, z=z), csat_margin_of_error(second, z=z))
+    return Difference(csat(first) - csat(second), margin, "percentage points")
 
 
 def margin_of_error(p: float, n: int, z: float = 1.96, population: int | None = None) -> float:
