@@ -217,8 +217,8 @@ def test_line_numbers_count_comments_that_span_lines(tmp_path, survey_rows):
         load_dataset("survey_responses", path=_write(tmp_path / "multi.csv", survey_rows))
 
 
-def test_the_facts_topic_07s_equivalent_mutants_rest_on():
-    """source/07-measuring-satisfaction/mutants.yaml excuses four mutants by these properties of the data."""
+def test_the_facts_topic_07s_equivalent_mutants_rest_on(repo, tmp_path):
+    """source/07-measuring-satisfaction/mutants.yaml excuses mutants by these properties of the data."""
     visits = load_dataset("mystery_shopper")
     checks = [c for c in visits.columns if visits[c].dtype == bool]
     assert len(checks) == 9 and not visits[checks].isna().any().any()  # same count per check: sum orders as mean
@@ -228,6 +228,13 @@ def test_the_facts_topic_07s_equivalent_mutants_rest_on():
     assert bench.groupby("measure", observed=True)["higher_is_better"].nunique().max() == 1
     companies = bench.groupby(["quarter", "measure"], observed=True)["company"].nunique()
     assert companies.min() == bench["company"].nunique() == 5  # every measure has a row for each company
+    monthly = load_dataset("monthly_secondary")  # no month missing a count: mean/mean is sum/sum
+    assert not monthly[["complaints", "transactions"]].isna().any().any()
+    with (repo / "datasets" / "monthly_secondary.csv").open(newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][rows[0].index("complaints")] = ""  # and a file with a month missing a count is refused
+    with pytest.raises(DatasetError, match="complaints"):
+        load_dataset("monthly_secondary", path=_write(tmp_path / "m.csv", rows))
 
 
 def test_numbers_without_bounds_say_any_number_not_any_text():
