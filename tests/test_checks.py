@@ -320,3 +320,42 @@ def test_a_wrong_answer_the_check_rejects_fails_the_visible_tests_too(problem, a
     # The rule: every requirement is in the visible tests, so the check and the visible tests agree.
     with pytest.raises(Exception):
         _run_tests(repo, solved, problem.var, answer, hidden=False)
+
+
+def _parse_hint_code(code: str):
+    """A hint's code span as Python (None if it is not code: a column name, a value)."""
+    import ast
+
+    code = code.strip().rstrip(":").replace("...", "pass")
+    for attempt in (code, code + ": pass"):
+        try:
+            return ast.parse(attempt)
+        except SyntaxError:
+            pass
+    return None
+
+
+def _names(tree, ctx):
+    import ast
+
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
+
+
+@pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
+def test_every_name_a_hint_uses_exists_in_the_notebook(problem, solved):
+    import ast
+    import builtins
+    import inspect
+    import re
+
+    from csworkbook import datasets
+
+    answer = solved[problem.var]
+    params = set(inspect.signature(answer).parameters) if callable(answer) else set()
+    columns = {c.name for schema in datasets.SCHEMAS.values() for c in schema.columns}
+    trees = [t for hint in problem.hints for span in re.findall(r"`([^`]+)`", hint)
+             if (t := _parse_hint_code(span)) is not None]
+    made_by_hints = set().union(*(_names(t, ast.Store) for t in trees))  # `rows = {}`, `for measure, part in ...`
+    known = set(solved) | params | made_by_hints | columns | set(dir(builtins))
+    unknown = set().union(*(_names(t, ast.Load) for t in trees)) - known
+    assert not unknown, f"{problem.task}'s hints use names the notebook does not define: {sorted(unknown)}"

@@ -52,8 +52,8 @@ class SurveysToSend(Problem):
     hints = (
         "Two steps: how many completed surveys you need (the sample size), then how many to send so that "
         "enough of them come back. Then one more rule: you cannot send more surveys than there are customers.",
-        "`sample_size(margin, population=population)` gives the completes; `surveys_to_issue(completes, response_rate)` "
-        "gives the sends, already rounded up. Dividing yourself and using `round()` rounds 1,263.3 down to 1,263.",
+        "`completes = sample_size(margin, population=population)` gives the completes; "
+        "`surveys_to_issue(completes, response_rate)` gives the sends, already rounded up. Dividing yourself and using `round()` rounds 1,263.3 down to 1,263.",
         "`min(population, surveys_to_issue(...))` caps the sends at the population: everyone gets one.",
     )
 
@@ -112,7 +112,8 @@ class NpsFromScores(Problem):
     var = "nps_from_scores"
     hints = (
         "Work out the share of promoters (scores 9 and 10) and the share of detractors (0 to 6), out of all responses.",
-        "With a pandas Series `s`, `(s >= 9).mean()` is the share of promoters. Convert a plain list with `pd.Series(scores)` first.",
+        "Turn the answers into a pandas Series first, `scores = pd.Series(scores)`, so a plain list works too; "
+        "then `(scores >= 9).mean()` is the share of promoters.",
         "NPS = 100 * (share of promoters - share of detractors). Passives (7 and 8) count in the total only.",
     )
 
@@ -135,8 +136,9 @@ class QuarterlyComplaintRate(Problem):
     hints = (
         "Work quarter by quarter: add up each branch's complaints and transactions over the three months, then "
         "divide. Averaging the three monthly rates gives a busy month the same say as a quiet one.",
-        "`monthly['month'].dt.to_period('Q')` turns each month into its quarter. Add it as a column with "
-        "`monthly.assign(quarter=...)`, then group by `['branch', 'quarter']` with `observed=True`.",
+        "`monthly['month'].dt.to_period('Q')` turns each month into its quarter. Add it as a column and group by "
+        "branch and quarter: `grouped = monthly.assign(quarter=monthly['month'].dt.to_period('Q'))"
+        ".groupby(['branch', 'quarter'], observed=True)`.",
         "`totals = grouped[['complaints', 'transactions']].sum()` gives the sums; "
         "`1000 * totals['complaints'] / totals['transactions']` the rates; `.unstack('quarter')` turns the quarters "
         "into columns.",
@@ -248,10 +250,10 @@ class GapToBest(Problem):
         "better, best - ours when lower is better, so positive always means we lead.",
         "Loop over the measures: `for measure, part in benchmark[benchmark['quarter'] == quarter].groupby('measure', "
         "observed=True):`. Inside, `higher = bool(part['higher_is_better'].iloc[0])`, our value is "
-        "`part.loc[part['company'] == 'Harbour Home Supplies', 'value'].iloc[0]` and the competitors' values are "
-        "`part.loc[part['company'] != 'Harbour Home Supplies', 'value']`.",
-        "Still inside the loop: `best = others.max() if higher else others.min()`, then store "
-        "`rows[measure] = {'ours': ours, 'best_competitor': best, 'gap': ...}` in a dict made before the loop. "
+        "`ours = part.loc[part['company'] == 'Harbour Home Supplies', 'value'].iloc[0]` and the competitors' values are "
+        "`others = part.loc[part['company'] != 'Harbour Home Supplies', 'value']`.",
+        "Make an empty dict, `rows = {}`, before the loop. Inside it: `best = others.max() if higher else others.min()`, "
+        "then `rows[measure] = {'ours': ours, 'best_competitor': best, 'gap': ...}`. "
         "After it, `pd.DataFrame.from_dict(rows, orient='index')` makes one row per measure.",
     )
     US = "Harbour Home Supplies"
