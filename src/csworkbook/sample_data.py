@@ -9,7 +9,9 @@ the contact centre, and a rival that is better on wait times but worse on
 resolution.
 
 Each generator takes a ``numpy.random.Generator`` and returns a DataFrame whose
-columns match the schema in ``csworkbook.datasets``. Run ``csworkbook build``
+columns match the schema in ``csworkbook.datasets``. Free text (survey comments, hotel
+cards, social posts) is written by ``csworkbook.sample_text`` from a random stream of its
+own, so rewording a text never moves a number. Run ``csworkbook build``
 (or ``csworkbook.datasets.generate()``) to write the CSVs.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from . import metrics, sample_text
 
 BRANCHES = ["City Centre", "Harbourside", "Northgate", "Westfield"]
 CHANNELS = ["phone", "email", "live chat", "in store", "website"]
@@ -29,42 +31,19 @@ def _pick(rng: np.random.Generator, options, size=None, p=None):
     return rng.choice(np.asarray(options, dtype=object), size=size, p=p)
 
 
-def _sentence(rng, *parts) -> str:
-    return " ".join(str(_pick(rng, part)) for part in parts if len(part)).strip()
+def _index(rng: np.random.Generator, n: int) -> int:
+    """A position in a list of n: the same draw as picking from the list itself."""
+    return int(rng.choice(n))
+
+
+def _phrases(rng: np.random.Generator) -> sample_text.Phrases:
+    """Free text gets a stream of its own, spawned from the dataset's: rewording leaves the numbers alone."""
+    return sample_text.Phrases(rng.spawn(1)[0], sample_text.WORDS)
 
 
 # ---------------------------------------------------------------------------
 # Survey responses
 # ---------------------------------------------------------------------------
-
-_PRAISE = [
-    "The staff member was friendly and knew the products well.",
-    "Quick answer and the problem was fixed first time.",
-    "Delivery arrived on the day promised and the driver was careful.",
-    "Really helpful advice about which paint to choose.",
-    "Easy to return the item, no fuss at all.",
-    "Great service, I will be back.",
-    "The chat agent sorted my order in minutes.",
-    "Clear information on the website and the order tracking worked.",
-]
-_NEUTRAL = [
-    "It was fine, nothing special.",
-    "Got what I needed eventually.",
-    "Service was okay but the store was busy.",
-    "Average experience, prices are a bit high.",
-    "The answer was correct but took a while.",
-]
-_COMPLAINT = [
-    "My delivery was two days late and nobody called me.",
-    "I was transferred three times and had to repeat my order number each time.",
-    "Waited on hold for over 15 minutes.",
-    "The email reply did not answer my question.",
-    "Staff seemed more interested in chatting to each other than helping.",
-    "The refund still has not appeared on my card.",
-    "The item arrived damaged and I had to chase a replacement.",
-    "Nobody could tell me when the stock would arrive.",
-]
-
 
 def survey_responses(rng: np.random.Generator, n: int = 1800) -> pd.DataFrame:
     days = rng.integers(0, 365, n)
@@ -84,16 +63,16 @@ def survey_responses(rng: np.random.Generator, n: int = 1800) -> pd.DataFrame:
     csat = np.clip(np.round(3.4 + 1.05 * latent), 1, 5).astype(int)
     recommend = np.clip(np.round(7.3 + 1.9 * latent + rng.normal(0, 0.9, n)), 0, 10).astype(int)
     effort = np.clip(np.round(5.0 + 1.1 * latent + rng.normal(0, 0.8, n)), 1, 7).astype(int)
+    # Unhappy customers are the likeliest to write something; Northgate's delivery trouble shows in what they write.
+    ph = _phrases(rng)
+    writes = {1: 0.78, 2: 0.72, 3: 0.52, 4: 0.5, 5: 0.55}
     comments = []
-    for score in csat:
-        if rng.random() < 0.42:
-            comments.append("")
-        elif score >= 4:
-            comments.append(str(_pick(rng, _PRAISE)))
-        elif score == 3:
-            comments.append(str(_pick(rng, _NEUTRAL)))
-        else:
-            comments.append(str(_pick(rng, _COMPLAINT)))
+    for i in range(n):
+        wrote = ph.chance(writes[int(csat[i])])
+        comments.append(
+            sample_text.survey_comment(ph, int(csat[i]), int(recommend[i]), int(effort[i]), str(channel[i]), bool(dip[i] < 0))
+            if wrote else ""
+        )
     return pd.DataFrame(
         {
             "response_id": [f"R{i:05d}" for i in range(1, n + 1)],
@@ -245,44 +224,26 @@ def complaints(rng: np.random.Generator, n: int = 640) -> pd.DataFrame:
 # Hotel guest feedback
 # ---------------------------------------------------------------------------
 
-_HOTEL = {
-    "catering": (
-        ["Breakfast was", "The room service meal was", "Dinner in the restaurant was", "The buffet was", "Our coffee at the bar was"],
-        {
-            "good": ["delicious and fresh", "excellent, with lots of choice", "hot and served quickly"],
-            "bad": ["cold by the time it arrived", "disappointing, the eggs were overcooked", "slow, we waited 40 minutes", "missing the gluten-free option we asked for"],
-        },
-    ),
-    "housekeeping": (
-        ["Our room was", "The bathroom was", "The bed linen was", "Towels were", "The carpet in our room was"],
-        {
-            "good": ["spotless", "beautifully clean and tidy", "fresh and changed every day"],
-            "bad": ["dusty under the bed", "not cleaned on the second day", "stained", "not replaced even after we asked"],
-        },
-    ),
-    "front desk": (
-        ["Check-in was", "The receptionist was", "Check-out was", "Our booking was", "The concierge was"],
-        {
-            "good": ["quick and friendly", "really welcoming and helpful", "smooth, the bill was correct"],
-            "bad": ["slow, there was only one person at the desk", "rude when we asked for a late check-out", "wrong, they had us down for one night", "unable to give directions"],
-        },
-    ),
-}
 
-
-def hotel_feedback(rng: np.random.Generator, n: int = 420) -> pd.DataFrame:
+def hotel_feedback(rng: np.random.Generator, n: int = 420, tone: bool = False) -> pd.DataFrame:
+    """Comment cards. With ``tone=True`` a last column says whether each comment was written as
+    positive (rating 4-5), mixed (3) or negative (1-2)."""
     rows = []
     dates = pd.Timestamp("2025-03-01") + pd.to_timedelta(np.sort(rng.integers(0, 180, n)), unit="D")
+    ph = _phrases(rng)
     for i in range(n):
-        department = str(_pick(rng, list(_HOTEL), p=[0.36, 0.34, 0.30]))
-        openers, endings = _HOTEL[department]
-        tone = "good" if rng.random() < 0.55 else "bad"
-        text = f"{_pick(rng, openers)} {_pick(rng, endings[tone])}."
+        department = str(_pick(rng, list(sample_text.HOTEL_ASPECTS), p=[0.36, 0.34, 0.30]))
+        good_stay = rng.random() < 0.55
+        aspect = _index(rng, len(sample_text.HOTEL_ASPECTS[department]))
+        # Draws that once chose the wording; kept so that the ratings stay as they were.
+        _index(rng, 3 if good_stay else 4)
         if rng.random() < 0.25:
-            text += " " + str(_pick(rng, ["Would stay again.", "Thanks to the team.", "Please pass this on to the manager.", "Not what we expected for the price."]))
-        rating = int(np.clip(rng.normal(4.4 if tone == "good" else 2.2, 0.7), 1, 5).round())
-        rows.append((f"H{i + 1:04d}", dates[i].strftime("%Y-%m-%d"), text, rating, department))
-    return pd.DataFrame(rows, columns=["feedback_id", "date", "comment", "rating", "department"])
+            _index(rng, 4)
+        rating = int(np.clip(rng.normal(4.4 if good_stay else 2.2, 0.7), 1, 5).round())
+        text, written = sample_text.hotel_comment(ph, department, aspect, rating)
+        rows.append((f"H{i + 1:04d}", dates[i].strftime("%Y-%m-%d"), text, rating, department, written))
+    frame = pd.DataFrame(rows, columns=["feedback_id", "date", "comment", "rating", "department", "tone"])
+    return frame if tone else frame.drop(columns="tone")
 
 
 # ---------------------------------------------------------------------------
@@ -369,31 +330,44 @@ MYSTERY_CHECKS = {
 _BRANCH_SKILL = {"City Centre": 0.03, "Harbourside": 0.10, "Northgate": -0.12, "Westfield": -0.02}
 
 
-def mystery_shopper(rng: np.random.Generator, visits_per_branch: int = 60) -> pd.DataFrame:
+# Visits a year: the agency visits busy branches more often and books the rest around its shoppers'
+# diaries. Northgate, under review, has five visits every month.
+VISITS_PER_BRANCH = {"City Centre": 72, "Harbourside": 58, "Northgate": 60, "Westfield": 46}
+
+
+def _visit(rng: np.random.Generator, month: int, branch: str) -> dict:
+    day = YEAR_START + pd.DateOffset(months=month) + pd.Timedelta(days=int(rng.integers(0, 28)))
+    busy = rng.random() < 0.3
+    passed = {}
+    for check, base in MYSTERY_CHECKS.items():
+        p = base + _BRANCH_SKILL[branch] - (0.12 if busy and check in ("greeted_within_30s", "served_within_5_minutes") else 0)
+        passed[check] = bool(rng.random() < np.clip(p, 0.05, 0.98))
+    impression = int(np.clip(np.round(2 + 8 * np.mean(list(passed.values())) + rng.normal(0, 0.8)), 1, 10))
+    return {"date": day.strftime("%Y-%m-%d"), "branch": branch, "shopper": f"MS{int(rng.integers(1, 9)):02d}",
+            **passed, "overall_impression": impression}
+
+
+def _visit_schedule(rng: np.random.Generator, per_year: int) -> list[int]:
+    """Visits in each month: an even five a month for 60 a year, otherwise uneven around the average."""
+    if per_year == 60:
+        return [5] * 12
+    floor = max(0, per_year // 12 - 1)
+    return [int(k) + floor for k in rng.multinomial(per_year - 12 * floor, [1 / 12] * 12)]
+
+
+def mystery_shopper(rng: np.random.Generator, visits: dict[str, int] | None = None) -> pd.DataFrame:
+    visits = VISITS_PER_BRANCH if visits is None else visits
+    # Five visits per branch and month come from the dataset's stream, in the order they always have,
+    # whether or not the schedule keeps them; the schedule and any further visits come from a stream of their own.
+    extra = rng.spawn(1)[0]
+    schedule = {branch: _visit_schedule(extra, visits[branch]) for branch in BRANCHES}
     rows = []
-    visit = 0
     for month in range(12):
         for branch in BRANCHES:
-            for _ in range(visits_per_branch // 12):
-                visit += 1
-                day = YEAR_START + pd.DateOffset(months=month) + pd.Timedelta(days=int(rng.integers(0, 28)))
-                busy = rng.random() < 0.3
-                passed = {}
-                for check, base in MYSTERY_CHECKS.items():
-                    p = base + _BRANCH_SKILL[branch] - (0.12 if busy and check in ("greeted_within_30s", "served_within_5_minutes") else 0)
-                    passed[check] = bool(rng.random() < np.clip(p, 0.05, 0.98))
-                impression = int(np.clip(np.round(2 + 8 * np.mean(list(passed.values())) + rng.normal(0, 0.8)), 1, 10))
-                rows.append(
-                    {
-                        "visit_id": f"V{visit:04d}",
-                        "date": day.strftime("%Y-%m-%d"),
-                        "branch": branch,
-                        "shopper": f"MS{int(rng.integers(1, 9)):02d}",
-                        **passed,
-                        "overall_impression": impression,
-                    }
-                )
-    return pd.DataFrame(rows)
+            drawn = [_visit(rng, month, branch) for _ in range(5)]
+            wanted = schedule[branch][month]
+            rows += drawn[:wanted] + [_visit(extra, month, branch) for _ in range(wanted - 5)]
+    return pd.DataFrame([{"visit_id": f"V{i:04d}", **row} for i, row in enumerate(rows, start=1)])
 
 
 # ---------------------------------------------------------------------------
@@ -479,46 +453,40 @@ def monthly_secondary(rng: np.random.Generator) -> pd.DataFrame:
 # Social media mentions
 # ---------------------------------------------------------------------------
 
-_SOCIAL_POSITIVE = [
-    "Huge thanks to the team at {branch} for sorting my order so fast!",
-    "Love my new lamp from @HarbourHome, great quality and friendly staff.",
-    "Delivery came early and the driver even carried it upstairs. Brilliant service.",
-    "Shout out to Priya on live chat, super helpful and patient.",
-    "Really impressed with how {branch} handled my return. Easy and quick.",
-    "Best advice I've had in a hardware shop. Will definitely be back.",
-]
-_SOCIAL_NEUTRAL = [
-    "Anyone know if @HarbourHome {branch} is open on the public holiday?",
-    "Picked up some paint samples from {branch} today.",
-    "Does Harbour Home price match other stores?",
-    "Heading to the {branch} store for the weekend sale.",
-    "Ordered a bookshelf from Harbour Home, delivery is booked for Tuesday.",
-]
-_SOCIAL_NEGATIVE = [
-    "Third week waiting for my delivery from @HarbourHome. Terrible communication.",
-    "On hold for 25 minutes and then cut off. Awful.",
-    "The staff at {branch} were rude and unhelpful today. Not impressed.",
-    "Still no refund after a month. Worst customer service ever.",
-    "My sofa arrived damaged and nobody has called me back. So frustrating!",
-    "Why is it impossible to get a straight answer from Harbour Home?",
-]
 PLATFORMS = ["X", "Facebook", "Instagram", "Google Reviews", "TikTok"]
+# What posts of each sentiment are mostly about (one entry per kind of post the stream has always drawn).
+_SOCIAL_TOPICS = {
+    "positive": ["staff", "stock", "delivery", "phone", "returns", "staff"],
+    "neutral": ["store", "stock", "prices", "store", "delivery"],
+    "negative": ["delivery", "phone", "staff", "returns", "delivery", "phone"],
+}
 
 
-def social_mentions(rng: np.random.Generator, n: int = 800) -> pd.DataFrame:
+def social_mentions(rng: np.random.Generator, n: int = 800, truth: bool = False) -> pd.DataFrame:
+    """Public posts. With ``truth=True`` three more columns say what each post was written to say: its
+    sentiment (what a reader takes from it), its topic, and its kind (plain, mixed, or a trap for automatic
+    sentiment: sarcasm, negation, question, implicit)."""
     posted = pd.Timestamp("2025-06-01") + pd.to_timedelta(np.sort(rng.uniform(0, 214 * 86400, n)), unit="s")
+    ph = _phrases(rng)
     rows = []
     for i in range(n):
         when = posted[i].floor("min")
         bad_spell = when.month in (7, 8)
         p = [0.38, 0.32, 0.30] if not bad_spell else [0.25, 0.27, 0.48]
-        pool = [_SOCIAL_POSITIVE, _SOCIAL_NEUTRAL, _SOCIAL_NEGATIVE][int(rng.choice(3, p=p))]
+        sentiment = ["positive", "neutral", "negative"][int(rng.choice(3, p=p))]
         branch = "Northgate" if bad_spell and rng.random() < 0.5 else str(_pick(rng, BRANCHES))
-        text = str(_pick(rng, pool)).format(branch=branch)
+        topics = _SOCIAL_TOPICS[sentiment]
+        topic = topics[_index(rng, len(topics))]
         platform = str(_pick(rng, PLATFORMS, p=[0.30, 0.28, 0.14, 0.20, 0.08]))
         likes = int(rng.negative_binomial(1, 0.08))
-        rows.append((f"SM{i + 1:04d}", when.strftime("%Y-%m-%d %H:%M"), platform, text, likes))
-    return pd.DataFrame(rows, columns=["mention_id", "posted", "platform", "text", "likes"])
+        if ph.chance(0.3):
+            topic = ph.pick(sample_text.SOCIAL_TOPICS)
+        if sentiment == "negative" and bad_spell and branch == "Northgate" and ph.chance(0.6):
+            topic = "delivery"  # the Northgate delivery problem
+        text, kind = sample_text.social_post(ph, sentiment, topic, branch)
+        rows.append((f"SM{i + 1:04d}", when.strftime("%Y-%m-%d %H:%M"), platform, text, likes, sentiment, topic, kind))
+    frame = pd.DataFrame(rows, columns=["mention_id", "posted", "platform", "text", "likes", "sentiment", "topic", "kind"])
+    return frame if truth else frame.drop(columns=["sentiment", "topic", "kind"])
 
 
 # ---------------------------------------------------------------------------
