@@ -57,6 +57,10 @@ def _unsorted_csat(responses):
     return responses.groupby("channel", observed=True)["csat"].apply(csat).sort_values()
 
 
+def _top_three_csat(responses):  # counts the neutral 3 as satisfied
+    return responses.groupby("channel", observed=True)["csat"].apply(lambda s: 100 * (s >= 3).mean()).sort_values(ascending=False)
+
+
 def _fraction_csat(responses):
     from csworkbook.metrics import csat
     return (responses.groupby("channel", observed=True)["csat"].apply(csat) / 100).sort_values(ascending=False)
@@ -82,6 +86,7 @@ WRONG = {
     "csat_by_channel": [
         (_wrong_csat, "66.7"),
         (_unsorted_csat, "highest CSAT to lowest"),
+        (_top_three_csat, "a 3 does not count"),
         (_fraction_csat, "percentage"),
         (_broken, "raised KeyError"),
         ("not a function", "should be a function"),
@@ -123,6 +128,8 @@ WRONG = {
         (lambda v, c: 3, "string"),
         (lambda v, c: "greeting" if len(v) > 5 else "thanked", "swapped"),
         (lambda v, c: "thanked" if len(v) == 5 else "greeting", "swapped"),
+        (lambda v, c: (v.groupby("branch", observed=True)[list(c)].mean().mean().idxmin() if "branch" in v
+                       else v[list(c)].mean().idxmin()), "Count every visit once"),
     ],
     "gap_to_best": [
         (lambda b, q: pd.DataFrame(), "columns should be ours, best_competitor, gap"),
@@ -137,8 +144,11 @@ WRONG = {
         # the successful ending, with tact below 4 (3 of 6) or action below 3 (2 of 3)
         (["agenda-first", "true-praise", "show-quarters", "partly-true", "still-happening", "name-what-remains",
           "ask-the-team", "smart-actions"], "3 of 6 for tact; the task asks for at least 4"),
-        (["ranking-first", "check-the-days", "not-saturdays", "probe-the-calls", "still-happening", "call-it-fixed",
-          "ask-the-team", "smart-actions"], "2 of 3 for action; the task asks for 3 of 3"),
+        (["play-it-down", "walk-it-back", "show-quarters", "probe-the-calls", "still-happening", "name-what-remains",
+          "extra-casual", "smart-actions"], "4 of 8 for evidence; the task asks for at least 6"),
+        # praising product knowledge that was the lowest of the four: targets, but not the successful ending
+        (["agenda-first", "motivating-praise", "show-quarters", "probe-the-calls", "still-happening", "name-what-remains",
+          "ask-the-team", "targets-on-a-rosy-picture"], "A plan on a rosier picture than the data"),
     ],
     "label_sentiment": [
         (lambda texts: ["positive"] * len(list(texts)), "expected ['positive', 'negative', 'neutral']"),
@@ -190,6 +200,20 @@ def _gap_with_every_category(benchmark, quarter):
 
 
 WRONG["gap_to_best"].append((_gap_with_every_category, "should get no row"))
+
+
+def _gap_counting_us(benchmark, quarter):  # lets Harbour Home be its own best competitor
+    q = benchmark[benchmark["quarter"] == quarter]
+    rows = {}
+    for measure, part in q.groupby("measure", observed=True):
+        higher = bool(part["higher_is_better"].iloc[0])
+        ours = float(part.loc[part["company"] == "Harbour Home Supplies", "value"].iloc[0])
+        best = float(part["value"].max() if higher else part["value"].min())
+        rows[measure] = {"ours": ours, "best_competitor": best, "gap": ours - best if higher else best - ours}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+WRONG["gap_to_best"].append((_gap_counting_us, "the best of the other companies, not us"))
 
 
 @pytest.mark.parametrize(

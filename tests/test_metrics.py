@@ -289,3 +289,13 @@ def test_differences_combine_both_margins():
     assert close.units == "percentage points"
     assert not close.clear and "could be noise" in str(close)
     assert m.Difference(5.0, 5.0).clear is False  # equal to the margin is not beyond it
+
+
+def test_mean_difference_uses_each_groups_spread():
+    first, second = [6, 8, 7, 9], [4, 5, 6]  # means 7.5 and 5; sample variances 5/3 and 1
+    diff = m.mean_difference(first, second, units="standards")
+    assert diff.estimate == pytest.approx(2.5)
+    assert diff.margin == pytest.approx(1.96 * math.sqrt((5 / 3) / 4 + 1 / 3))
+    assert diff.clear and "standards" in str(diff)
+    with pytest.raises(ValueError, match="second needs at least 2 values"):
+        m.mean_difference([1, 2], [3])

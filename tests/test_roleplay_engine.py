@@ -94,8 +94,10 @@ def test_topic_01_successes_are_open_only_to_paths_that_earned_them():
 
 def test_min_score_conditions():
     # mystery-shopper-debrief: the team signs up to measured targets only if the meeting asked whether the
-    # problem is still happening (a flag) and kept both the team (tact at least 3) and the facts (evidence at
-    # least 5) on side; a path that never checked the last quarter is offered only July's targets.
+    # problem is still happening (a flag), said nothing the data contradicts (no `overstated` flag) and kept
+    # the team (tact at least 1) and the facts (evidence at least 3) on side. A path that overstated is offered
+    # the same targets, but they lead to the ending that says so; one that never checked the last quarter is
+    # offered only July's targets.
     warm = play("mystery-shopper-debrief", ["agenda-first", "true-praise", "show-quarters", "probe-the-calls",
                                              "still-happening", "name-what-remains", "ask-the-team"])
     cold = play("mystery-shopper-debrief", ["ranking-first", "check-the-days", "told-you", "reset",
@@ -105,10 +107,12 @@ def test_min_score_conditions():
     unchecked = play("mystery-shopper-debrief", ["agenda-first", "true-praise", "show-quarters", "probe-the-calls",
                                                   "just-listen", "ask-the-team"])
     assert warm.node.id == cold.node.id == flattering.node.id == unchecked.node.id == "agree-actions"
-    assert warm.raw_scores["tact"] >= 3 and warm.raw_scores["evidence"] >= 5 and "checked-now" in warm.flags
-    assert cold.raw_scores["tact"] < 3 and flattering.raw_scores["evidence"] < 5 and "checked-now" not in unchecked.flags
+    assert warm.raw_scores["tact"] >= 1 and warm.raw_scores["evidence"] >= 3 and "checked-now" in warm.flags
+    assert cold.raw_scores["tact"] < 1 and "overstated" in flattering.flags and "checked-now" not in unchecked.flags
     assert "smart-actions" in [c.id for c in warm.choices]
-    assert [c.id for c in cold.choices] == [c.id for c in flattering.choices] == ["wait-for-visits", "try-harder"]
+    assert [c.id for c in cold.choices] == ["wait-for-visits", "try-harder"]
+    assert [c.id for c in flattering.choices] == ["targets-on-a-rosy-picture", "wait-for-visits", "try-harder"]
+    assert play("mystery-shopper-debrief", flattering.path + ["targets-on-a-rosy-picture"]).outcome == "partial"
     assert [c.id for c in unchecked.choices] == ["july-targets", "wait-for-visits", "try-harder"]
 
 

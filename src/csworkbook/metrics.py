@@ -30,6 +30,7 @@ __all__ = [
     "Difference",
     "nps_difference",
     "csat_difference",
+    "mean_difference",
     "margin_of_error",
     "sample_size",
     "surveys_to_issue",
@@ -232,6 +233,19 @@ def csat_difference(first, second, z: float = 1.96) -> Difference:
     of error of the difference (``sqrt(MoE_first**2 + MoE_second**2)``)."""
     margin = math.hypot(csat_margin_of_error(first, z=z), csat_margin_of_error(second, z=z))
     return Difference(csat(first) - csat(second), margin, "percentage points")
+
+
+def mean_difference(first, second, z: float = 1.96, units: str = "points") -> Difference:
+    """Mean of ``first`` minus mean of ``second`` (two separate groups), with the margin of
+    error of the difference: ``z * sqrt(s1**2 / n1 + s2**2 / n2)`` from each group's sample
+    standard deviation ``s`` and size ``n``. For averages such as standards met per visit."""
+    _check_z(z, "mean_difference")
+    a, b = (np.asarray(pd.Series(x, dtype=float)) for x in (first, second))
+    for name, arr in (("first", a), ("second", b)):
+        if arr.size < 2 or np.isnan(arr).any():
+            raise ValueError(f"mean_difference: {name} needs at least 2 values and no missing ones, got {arr.size}")
+    margin = z * math.sqrt(a.var(ddof=1) / a.size + b.var(ddof=1) / b.size)
+    return Difference(float(a.mean() - b.mean()), float(margin), units)
 
 
 def margin_of_error(p: float, n: int, z: float = 1.96, population: int | None = None) -> float:

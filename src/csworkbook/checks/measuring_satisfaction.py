@@ -86,13 +86,14 @@ class CsatByChannel(Problem):
 
     def check_answer(self, answer):
         expect_callable(answer, self.var)
-        example = pd.DataFrame({"channel": ["phone", "phone", "phone", "email", "email"], "csat": [5, 4, 2, 1, 5]})
+        example = pd.DataFrame({"channel": ["phone", "phone", "phone", "email", "email"], "csat": [5, 4, 3, 1, 5]})
         result = _call(answer, example, name=self.var)
         expect(isinstance(result, pd.Series), f"return a pandas Series (one CSAT per channel), not {type(result).__name__}.")
         expect(set(result.index) == {"phone", "email"}, f"on the worked example the index should be the channels phone and email, got {list(result.index)}.")
         phone = _number(result["phone"], "phone's CSAT")
-        expect(abs(phone - 200 / 3) <= PERCENT_TOLERANCE, "phone has scores 5, 4, 2: two of three are 4 or 5, so CSAT is 66.7%. "
-               f"Your function gave {phone:g}. Is it a percentage (0-100) of top-two-box answers?")
+        expect(abs(phone - 200 / 3) <= PERCENT_TOLERANCE, "phone has scores 5, 4, 3: two of three are 4 or 5, so CSAT is 66.7%. "
+               f"Your function gave {phone:g}. Is it a percentage (0-100) of the answers in the top two boxes, 4 and 5 "
+               "(a 3 does not count)?")
         expect(abs(_number(result["email"], "email's CSAT") - 50.0) <= PERCENT_TOLERANCE,
                f"email has scores 1 and 5, so CSAT is 50%; yours gave {float(result['email']):g}.")
         expect(list(result.index) == ["phone", "email"], "sort the result from highest CSAT to lowest.")
@@ -234,6 +235,13 @@ class WeakestStandard(Problem):
                         name=self.var)
         expect(flipped == "greeted", "with the columns' names swapped the weakest standard is 'greeted': work it out "
                                      f"from the data given, not from the example; you returned {flipped!r}.")
+        uneven = pd.DataFrame({"branch": ["A", "A", "A", "A", "B"],
+                               "greeted": [True, False, False, False, True], "thanked": [True, True, True, True, False]})
+        got = _call(answer, uneven, ["greeted", "thanked"], name=self.var)
+        expect(got == "greeted", "over every visit together shoppers were greeted on 2 of 5 visits (40%) and thanked on 4 "
+                                 f"of 5 (80%), so the weakest is 'greeted'; you returned {got!r}. Count every visit once: "
+                                 "averaging the branches' rates (62.5% and 50%) lets branch B's single visit count as much "
+                                 "as branch A's four.")
         visits = load_dataset("mystery_shopper")
         checks = [c for c in visits.columns if visits[c].dtype == bool]
         got = _call(answer, visits, checks, name=self.var)
@@ -261,21 +269,27 @@ class GapToBest(Problem):
     def check_answer(self, answer):
         expect_callable(answer, self.var)
         example = pd.DataFrame({
-            "quarter": ["2025-Q4"] * 6,
-            "company": [self.US, "Rival A", "Rival B"] * 2,
-            "measure": ["csat_percent"] * 3 + ["average_wait_minutes"] * 3,
-            "value": [80.0, 85.0, 70.0, 4.0, 2.5, 6.0],
-            "higher_is_better": [True] * 3 + [False] * 3,
+            "quarter": ["2025-Q4"] * 9,
+            "company": [self.US, "Rival A", "Rival B"] * 3,
+            "measure": ["csat_percent"] * 3 + ["average_wait_minutes"] * 3 + ["first_contact_resolution_percent"] * 3,
+            "value": [80.0, 85.0, 70.0, 4.0, 2.5, 6.0, 90.0, 85.0, 70.0],
+            "higher_is_better": [True] * 3 + [False] * 3 + [True] * 3,
         })
         result = _call(answer, example, "2025-Q4", name=self.var)
         expect(isinstance(result, pd.DataFrame), f"return a DataFrame, not {type(result).__name__}.")
         expect(list(result.columns) == ["ours", "best_competitor", "gap"], f"the columns should be ours, best_competitor, gap; got {list(result.columns)}.")
-        expect(set(result.index) == {"csat_percent", "average_wait_minutes"}, f"the index should be the measures; got {list(result.index)}.")
+        expect(set(result.index) == {"csat_percent", "average_wait_minutes", "first_contact_resolution_percent"},
+               f"the index should be the measures; got {list(result.index)}.")
         expect(float(result.loc["csat_percent", "best_competitor"]) == 85.0, "for csat_percent the best competitor scored 85 (higher is better).")
         expect(float(result.loc["average_wait_minutes", "best_competitor"]) == 2.5, "for average_wait_minutes the best competitor is the lowest wait, 2.5 minutes.")
         expect(float(result.loc["csat_percent", "gap"]) == -5.0, "our CSAT of 80 is 5 points behind the best (85): the gap should be -5.")
         expect(float(result.loc["average_wait_minutes", "gap"]) == -1.5,
                "our wait of 4 minutes is 1.5 minutes worse than the best (2.5): the gap should be -1.5, negative because we trail.")
+        fcr = result.loc["first_contact_resolution_percent"]
+        expect(float(fcr["best_competitor"]) == 85.0 and float(fcr["gap"]) == 5.0,
+               "for first_contact_resolution_percent we score 90 and the competitors 85 and 70: the best competitor is "
+               f"85 (the best of the other companies, not us) and the gap +5; you gave {float(fcr['best_competitor']):g} "
+               f"and {float(fcr['gap']):g}.")
         benchmark = load_dataset("competitor_benchmark")
         full = _call(answer, benchmark, "2025-Q4", name=self.var)
         expect(len(full) == 6, f"the benchmark data has 6 measures; your result has {len(full)} rows.")
@@ -316,17 +330,26 @@ class LabelSentiment(Problem):
 class DebriefPath(Problem):
     task = "Task 8"
     var = "debrief_path"
-    #: What Task 8 asks for: the ending, and the least tact and action the path must end with.
+    #: What Task 8 asks for: the ending, and the least evidence, tact and action the path must end with.
     ending = "A plan for the problem you have now"
+    min_evidence = 6
     min_tact = 4
     min_action = 3
     hints = (
         "Play the role-play above to the end. The widget then shows your path as a list, such as ['agenda-first', ...]: copy it.",
         "The successful ending opens only to a team that was asked whether the problem is still happening, "
         "before any plan was agreed.",
-        "Tact rises when you listen before you tell; action when you commit to a target, an owner and a date. "
-        "Replies that gain on one often cost the other, so watch both scores as you play.",
+        "Evidence rises when what you say matches the visit reports, including what is true now; tact when you "
+        "listen before you tell; action when you commit to a target, an owner and a date. Replies that gain on one "
+        "often cost another, so watch all three as you play. The reply that sets targets is offered only to a "
+        "manager who asked whether the problem is still happening, said nothing the data contradicts, and still has "
+        "at least 1 for tact and 3 for evidence.",
     )
+
+    def praise(self) -> str:
+        # A path is not tried on other data: the grader replays this same path.
+        return ("your path meets everything the task asks for, checked as the visible tests check it. When it is graded, "
+                "the same path is replayed from the start, so keep it exactly as the widget showed it.")
 
     def check_answer(self, answer):
         from ..roleplay import PathError, play
@@ -341,7 +364,9 @@ class DebriefPath(Problem):
         title = session.node.ending.title
         expect(session.outcome == "success" and title == self.ending,
                f"this path ends in '{title}' ({session.outcome}); the task asks for '{self.ending}'.")
-        tact, action = session.scores["tact"], session.scores["action"]
+        evidence, tact, action = session.scores["evidence"], session.scores["tact"], session.scores["action"]
+        expect(evidence >= self.min_evidence,
+               f"this path ends with {evidence} of 8 for evidence; the task asks for at least {self.min_evidence}.")
         expect(tact >= self.min_tact,
                f"this path ends with {tact} of 6 for tact; the task asks for at least {self.min_tact}.")
         expect(action >= self.min_action,
