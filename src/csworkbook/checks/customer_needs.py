@@ -80,7 +80,7 @@ class ComplaintShares(Problem):
         "Count the complaints for each pair of complainant and target, then turn each complainant's counts into "
         "percentages of that complainant's own total, so that each row adds up to 100.",
         "`pd.crosstab(complaints['complainant'], complaints['directed_at'])` counts the pairs, with complainants as "
-        "rows. Its `normalize` argument divides by a total: 'index' means each row's total.",
+        "rows. Its normalize argument divides by a total: 'index' means each row's total.",
         "`pd.crosstab(complaints['complainant'], complaints['directed_at'], normalize='index')` gives shares from 0 "
         "to 1; multiply by 100 for percentages.",
     )
@@ -229,7 +229,7 @@ class IpaTable(Problem):
     hints = (
         "One row per need: its mean importance and mean satisfaction over every response given (each respondent "
         "counts once, whatever their segment), then the quadrant those two means fall in.",
-        "`survey.groupby('attribute', observed=True)[['importance', 'satisfaction']].mean()` gives the two means; "
+        "`table = survey.groupby('attribute', observed=True)[['importance', 'satisfaction']].mean()` gives the two means; "
         "do not average the segments' means, as the segments differ in size.",
         "Add the quadrant with your Task 3 function, passing the cut-offs on: `table['quadrant'] = [quadrant(i, s, "
         "importance_cut, satisfaction_cut) for i, s in zip(table['importance'], table['satisfaction'])]`.",
@@ -256,6 +256,13 @@ class IpaTable(Problem):
         expect(result.loc["price", "quadrant"] == "keep up the good work",
                "price: importance 3.5 and satisfaction 3.5, both exactly at their cut-offs, so both high: "
                f"'keep up the good work'; you returned {result.loc['price', 'quadrant']!r}.")
+        near = pd.DataFrame({"segment": ["trade"] * 250, "attribute": ["price"] * 250,
+                             "importance": [4] * 124 + [3] * 126, "satisfaction": [4] * 250})
+        got = _call(answer, near, name=self.var).loc["price", "quadrant"]
+        expect(got == "possible overkill",
+               "124 respondents rating price 4 and 126 rating it 3 give a mean importance of 3.496: below 3.5, although "
+               f"it rounds to 3.50, so with satisfaction 4.0 it is 'possible overkill'; you returned {got!r}. Decide the "
+               "quadrant from the unrounded means.")
         strict = _call(answer, ipa_example(), 4.0, 3.0, name=self.var)
         expect(strict.loc["information", "quadrant"] == "possible overkill" and strict.loc["price", "quadrant"] == "possible overkill",
                "with cut-offs of 4.0 for importance and 3.0 for satisfaction both needs are 'possible overkill': pass the "
