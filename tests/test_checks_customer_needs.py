@@ -23,6 +23,7 @@ import pytest
 
 from csworkbook import datasets, plots
 from csworkbook.checks.customer_needs import q1, q2, q2b, q3, q4, q5
+from csworkbook.sample_data import NEED_ATTRIBUTES
 
 SOURCE = "source/01-customer-needs/01-customer-needs.ipynb"
 PROBLEMS = [q1, q2, q2b, q3, q4, q5]
@@ -124,6 +125,9 @@ WRONG = {
         (lambda s: _means(s).T, "rows should be the segments"),
         (lambda s: s.groupby("attribute", observed=True)["importance"].mean(), "DataFrame"),
         (lambda s: _means(s, observed=False), "a segment with no rows in the data given gets no row"),
+        # every need named in the code rather than found in the data
+        (lambda s: _means(s) if len(s) < 20 else _means(s).reindex(columns=NEED_ATTRIBUTES),
+         "a need with no rows in the data given gets no column"),
     ],
     "top_need": [
         (lambda s: _means(s).idxmin(axis=1), "top need is 'price'"),

@@ -265,3 +265,17 @@ def test_what_the_lesson_and_guides_say_about_the_scenarios(says):
     assert "noon on Thursday" in colleague.summary and "complaint and refund numbers" in colleague.summary
     assert "Two of your six staff are home sick" in colleague.summary
     assert any("Privacy Act 1988" in o for o in colleague.objectives)
+
+
+def test_the_internal_colleague_scenario_agrees_with_the_complaints_log(complaints):
+    """The board-pack appendix holds 'well over a hundred customers': every quarter of the log has that many
+    complaints from customers (colleagues are not in it), and the days-to-resolve figures really are dragged
+    by complaints that are still open."""
+    scenario = load_scenario("internal-colleague")
+    text = " ".join(node.text for node in scenario.nodes.values())
+    assert "well over a hundred customers by name" in text
+    external = complaints[complaints["complainant"] != "colleague"]
+    per_quarter = external.groupby(external["received"].dt.quarter).size()
+    assert (per_quarter >= 130).all(), per_quarter.to_dict()
+    assert "still include complaints that are open" in text
+    assert complaints["resolved"].isna().sum() > 0 and (complaints.loc[complaints["resolved"].isna(), "outcome"] == "open").all()

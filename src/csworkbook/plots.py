@@ -132,10 +132,15 @@ def importance_performance(table: pd.DataFrame, importance_cut: float = 3.5, sat
     use_style()
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 5.0))
+    placed: list[tuple[float, float]] = []
     for name, row in table.iterrows():
+        x, y = float(row["satisfaction"]), float(row["importance"])
         colour, marker = QUADRANT_STYLE.get(row["quadrant"], (PALETTE[7], "x"))
-        ax.scatter(row["satisfaction"], row["importance"], s=60, color=colour, marker=marker, zorder=3)
-        ax.annotate(str(name), (row["satisfaction"], row["importance"]), xytext=(6, 4), textcoords="offset points")
+        ax.scatter(x, y, s=60, color=colour, marker=marker, zorder=3)
+        # a label near an earlier one (needs with almost the same scores) moves down a line
+        crowd = sum(abs(x - px) < 0.6 and abs(y - py) < 0.12 for px, py in placed)
+        placed.append((x, y))
+        ax.annotate(str(name), (x, y), xytext=(6, 4 - 13 * crowd), textcoords="offset points")
     ax.axvline(satisfaction_cut, color="black", linestyle="--", linewidth=1)
     ax.axhline(importance_cut, color="black", linestyle="--", linewidth=1)
     low_s = min(1.0, float(table["satisfaction"].min()))
@@ -145,8 +150,7 @@ def importance_performance(table: pd.DataFrame, importance_cut: float = 3.5, sat
     corners = {"concentrate here": (low_s + 0.05, 5.15, "left"), "keep up the good work": (4.95, 5.15, "right"),
                "low priority": (low_s + 0.05, low_i + 0.05, "left"), "possible overkill": (4.95, low_i + 0.05, "right")}
     for label, (x, y, ha) in corners.items():
-        colour, marker = QUADRANT_STYLE[label]
-        ax.text(x, y, f"{label}", ha=ha, va="top" if y > 5 else "bottom", fontsize=9, style="italic", color="#333333")
+        ax.text(x, y, label, ha=ha, va="top" if y > 5 else "bottom", fontsize=9, style="italic", color="#333333")
     ax.set_xlabel(f"mean satisfaction, 1-5 (cut-off {satisfaction_cut:g})")
     ax.set_ylabel(f"mean importance, 1-5 (cut-off {importance_cut:g})")
     ax.set_title(title)

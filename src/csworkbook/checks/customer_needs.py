@@ -157,6 +157,9 @@ class ImportanceBySegment(Problem):
         two = _call(answer, survey[survey["segment"] != "trade"], name=self.var)
         expect(len(two) == 2, f"without the trade respondents there are 2 segments, but your result has {len(two)} rows: "
                               "a segment with no rows in the data given gets no row (`observed=True`).")
+        six = _call(answer, survey[survey["attribute"] != "price"], name=self.var)
+        expect(six.shape == (3, 6), f"without the price rows there are 6 needs, but your result has shape {six.shape}: "
+                                    "a need with no rows in the data given gets no column (`observed=True`).")
 
 
 class TopNeed(Problem):
