@@ -269,6 +269,21 @@ SCHEMAS: dict[str, Dataset] = {
             ),
             sample_data.budget_lines,
         ),
+        Dataset(
+            "needs_survey",
+            "Customer needs survey",
+            "One row per respondent and kind of need: a 2025 survey of household, trade and corporate customers "
+            "asking how important each need is to them and how satisfied they are with Harbour Home on it.",
+            (
+                Column("respondent_id", "text", "Respondent identifier (7 rows each, one per kind of need)"),
+                _cat("segment", "Customer segment: household shoppers, trade (builders and tradespeople) or corporate accounts",
+                     sample_data.NEED_SEGMENTS),
+                _cat("attribute", "The kind of need rated", sample_data.NEED_ATTRIBUTES),
+                Column("importance", "int", "How important this need is to the respondent, 1 = not at all, 5 = essential", low=1, high=5),
+                Column("satisfaction", "int", "How satisfied they are with Harbour Home on it, 1 = very dissatisfied, 5 = very satisfied", low=1, high=5),
+            ),
+            sample_data.needs_survey,
+        ),
     ]
 }
 

@@ -110,3 +110,48 @@ def benchmark_dots(table: pd.DataFrame, title: str = "Where we stand against com
     ax.set_xlabel("gap to best competitor, in each measure's own units (positive = we lead)")
     ax.set_title(title)
     return ax
+
+
+#: The four quadrants of an importance-performance chart, each with its colour and marker shape.
+QUADRANT_STYLE = {
+    "concentrate here": (BAD, "o"),
+    "keep up the good work": (GOOD, "s"),
+    "possible overkill": (PALETTE[0], "D"),
+    "low priority": (NEUTRAL, "^"),
+}
+
+
+def importance_performance(table: pd.DataFrame, importance_cut: float = 3.5, satisfaction_cut: float = 3.5,
+                           title: str = "Importance and satisfaction by need", ax=None):
+    """An importance-performance chart: one labelled point per row of ``table`` (columns ``importance``,
+    ``satisfaction`` and ``quadrant``), with dashed lines at the cut-offs and each quadrant named in its corner.
+
+    Quadrants differ in marker shape as well as colour, and every point carries its name, so the chart
+    reads without telling colours apart.
+    """
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 5.0))
+    placed: list[tuple[float, float]] = []
+    for name, row in table.iterrows():
+        x, y = float(row["satisfaction"]), float(row["importance"])
+        colour, marker = QUADRANT_STYLE.get(row["quadrant"], (PALETTE[7], "x"))
+        ax.scatter(x, y, s=60, color=colour, marker=marker, zorder=3)
+        # a label near an earlier one (needs with almost the same scores) moves down a line
+        crowd = sum(abs(x - px) < 0.6 and abs(y - py) < 0.12 for px, py in placed)
+        placed.append((x, y))
+        ax.annotate(str(name), (x, y), xytext=(6, 4 - 13 * crowd), textcoords="offset points")
+    ax.axvline(satisfaction_cut, color="black", linestyle="--", linewidth=1)
+    ax.axhline(importance_cut, color="black", linestyle="--", linewidth=1)
+    low_s = min(1.0, float(table["satisfaction"].min()))
+    low_i = min(1.0, float(table["importance"].min()))
+    ax.set_xlim(low_s, 5.0)
+    ax.set_ylim(low_i, 5.2)
+    corners = {"concentrate here": (low_s + 0.05, 5.15, "left"), "keep up the good work": (4.95, 5.15, "right"),
+               "low priority": (low_s + 0.05, low_i + 0.05, "left"), "possible overkill": (4.95, low_i + 0.05, "right")}
+    for label, (x, y, ha) in corners.items():
+        ax.text(x, y, label, ha=ha, va="top" if y > 5 else "bottom", fontsize=9, style="italic", color="#333333")
+    ax.set_xlabel(f"mean satisfaction, 1-5 (cut-off {satisfaction_cut:g})")
+    ax.set_ylabel(f"mean importance, 1-5 (cut-off {importance_cut:g})")
+    ax.set_title(title)
+    return ax

@@ -537,3 +537,45 @@ def budget_lines(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["strategy", "line_item", "category", "budget_type", "month", "planned", "actual"]
     )
+
+
+# ---------------------------------------------------------------------------
+# Customer needs survey (topic 01)
+# ---------------------------------------------------------------------------
+
+NEED_ATTRIBUTES = ["price", "performance", "convenience", "appearance", "social acceptance",
+                   "service and support", "information"]
+NEED_SEGMENTS = ["household", "trade", "corporate"]
+#: Respondents per segment: deliberately unequal, and none a round number.
+NEEDS_RESPONDENTS = {"household": 131, "trade": 62, "corporate": 29}
+# Mean importance (1-5) of each kind of need to each segment ...
+_NEED_IMPORTANCE = {
+    "household": [4.4, 3.9, 3.8, 3.7, 2.5, 3.4, 3.0],
+    "trade": [4.1, 4.6, 4.5, 2.1, 1.8, 3.7, 3.6],
+    "corporate": [3.3, 4.2, 3.9, 3.0, 2.9, 4.6, 4.6],
+}
+# ... and how satisfied each segment is with Harbour Home on it (1-5).
+_NEED_SATISFACTION = {
+    "household": [3.3, 3.9, 3.2, 4.0, 3.7, 3.9, 3.7],
+    "trade": [3.5, 3.8, 2.8, 3.7, 3.5, 3.6, 3.4],
+    "corporate": [3.6, 3.8, 3.1, 3.8, 3.6, 2.7, 2.2],
+}
+
+
+def needs_survey(rng: np.random.Generator) -> pd.DataFrame:
+    """One row per respondent and kind of need: how important it is to them, and how satisfied they are."""
+    rows = []
+    number = 0
+    for segment in NEED_SEGMENTS:
+        for _ in range(NEEDS_RESPONDENTS[segment]):
+            number += 1
+            generosity = rng.normal(0, 0.35)  # some people rate everything a little higher
+            for attribute, importance, satisfaction in zip(
+                NEED_ATTRIBUTES, _NEED_IMPORTANCE[segment], _NEED_SATISFACTION[segment]
+            ):
+                rows.append((
+                    f"N{number:03d}", segment, attribute,
+                    int(np.clip(np.round(rng.normal(importance, 0.75)), 1, 5)),
+                    int(np.clip(np.round(rng.normal(satisfaction + generosity, 0.8)), 1, 5)),
+                ))
+    return pd.DataFrame(rows, columns=["respondent_id", "segment", "attribute", "importance", "satisfaction"])
