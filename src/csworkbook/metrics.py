@@ -52,6 +52,9 @@ def _scores(scores, name: str, low: int, high: int) -> np.ndarray:
     A ``dict``/Mapping is read as a count table ``{score: how_many}`` (as in a
     survey tally); anything else is read as one score per response.
     """
+    quick = _integer_scores(scores, low, high)
+    if quick is not None:
+        return quick
     if isinstance(scores, Mapping):
         values, counts = [], []
         for score, count in scores.items():
@@ -96,6 +99,24 @@ def _scores(scores, name: str, low: int, high: int) -> np.ndarray:
         raise ValueError(
             f"{name}: score {arr[pos]} at position {pos} is outside the scale {low} to {high}"
         )
+    return arr
+
+
+def _integer_scores(scores, low: int, high: int) -> np.ndarray | None:
+    """The scores' own array when they are a non-empty integer column inside the scale, else None.
+
+    A column of whole numbers (numpy int, pandas int64) can hold no text, NaN or
+    fractions, so only its range needs checking: two passes instead of converting a
+    copy to text-safe floats. Anything else, or any fault, takes the careful path,
+    which names the fault.
+    """
+    if isinstance(scores, Mapping) or not hasattr(scores, "dtype"):
+        return None
+    if not (isinstance(scores.dtype, np.dtype) and scores.dtype.kind in "iu"):
+        return None
+    arr = np.asarray(scores)
+    if arr.ndim != 1 or arr.size == 0 or arr.min() < low or arr.max() > high:
+        return None
     return arr
 
 
@@ -278,17 +299,13 @@ def servqual_gaps(frame: pd.DataFrame) -> ServqualGaps:
         raise ValueError("servqual_gaps: the frame has no rows")
     for col in ("expectation", "perception"):
         _scores(frame[col].to_numpy(), f"servqual_gaps ({col})", 1, 7)
-    item_dims = frame.groupby("item", observed=True)["dimension"].nunique()
-    if (item_dims > 1).any():
-        item = item_dims[item_dims > 1].index[0]
+    pairs = frame.groupby(["item", "dimension"], observed=True)[["expectation", "perception"]].mean().reset_index()
+    # Sorted by item, then dimension: an item filed under two dimensions shows up as a repeat.
+    repeated = pairs["item"].duplicated().to_numpy()
+    if repeated.any():
+        item = pairs["item"].iloc[int(np.flatnonzero(repeated)[0])]
         raise ValueError(f"servqual_gaps: item {item!r} is filed under more than one dimension")
-    items = (
-        frame.groupby(["item", "dimension"], observed=True)[["expectation", "perception"]]
-        .mean()
-        .reset_index()
-        .set_index("item")
-        .sort_index()
-    )
+    items = pairs.set_index("item").sort_index()
     items["gap"] = items["perception"] - items["expectation"]
     dimensions = (
         items.groupby("dimension", observed=True)[["expectation", "perception", "gap"]]
@@ -331,6 +348,17 @@ def response_compliance(
         raise ValueError("response_compliance: the frame has no rows")
     start = pd.to_datetime(frame[received])
     end = pd.to_datetime(frame[responded])
+    if business_hours is None and start.dtype.kind == "M" and end.dtype.kind == "M":
+        # Plain (time-zone-naive) times: one subtraction in numpy does the checks and the count.
+        elapsed = end.to_numpy() - start.to_numpy()  # NaT where either time is missing
+        missing = np.isnat(start.to_numpy())
+        if missing.any():
+            raise ValueError(f"response_compliance: {received!r} is missing at row position {int(np.flatnonzero(missing)[0])}")
+        backwards = elapsed < np.timedelta64(0)  # NaT compares False: an unanswered message is not backwards
+        if backwards.any():
+            pos = int(np.flatnonzero(backwards)[0])
+            raise ValueError(f"response_compliance: row position {pos} was answered before it was received")
+        return float(100.0 * np.count_nonzero(elapsed <= limit.to_timedelta64()) / elapsed.size)
     if start.isna().any():
         pos = int(np.flatnonzero(start.isna().to_numpy())[0])
         raise ValueError(f"response_compliance: {received!r} is missing at row position {pos}")

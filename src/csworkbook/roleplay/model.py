@@ -195,13 +195,17 @@ def _parse(text: str, file: str) -> tuple[object, _Positions]:
 # ---------------------------------------------------------------------------
 
 
+def _schema() -> dict:
+    return json.loads((resources.files(__package__) / "schema.json").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def _validator():
-    from jsonschema import Draft202012Validator
+    # Our own checker of schema.json's keywords: importing jsonschema costs over a second
+    # (schema_check.py says why; a test checks that both agree).
+    from .schema_check import Validator
 
-    schema = json.loads((resources.files(__package__) / "schema.json").read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return Validator(_schema())
 
 
 def _where(path) -> str:
