@@ -120,6 +120,11 @@ def _integer_scores(scores, low: int, high: int) -> np.ndarray | None:
     return arr
 
 
+def _share(mask: np.ndarray) -> float:
+    """The share of True in a boolean array (counting is faster than np.mean, which converts to float)."""
+    return np.count_nonzero(mask) / mask.size
+
+
 def _check_z(z: float, name: str) -> None:
     if not (isinstance(z, (int, float)) and math.isfinite(z) and z > 0):
         raise ValueError(f"{name}: z must be a positive number such as 1.96 (95%), got {z!r}")
@@ -151,7 +156,7 @@ def csat(scores, scale_max: int = 5, top_box: int = 2) -> float:
     if not isinstance(top_box, (int, np.integer)) or not 1 <= top_box <= scale_max:
         raise ValueError(f"csat: top_box must be between 1 and scale_max ({scale_max}), got {top_box!r}")
     arr = _scores(scores, "csat", 1, scale_max)
-    return float(100.0 * np.mean(arr > scale_max - top_box))
+    return float(100.0 * _share(arr > scale_max - top_box))
 
 
 def nps(scores) -> float:
@@ -165,7 +170,7 @@ def nps(scores) -> float:
     30.0
     """
     arr = _scores(scores, "nps", 0, 10)
-    return float(100.0 * (np.mean(arr >= 9) - np.mean(arr <= 6)))
+    return float(100.0 * (_share(arr >= 9) - _share(arr <= 6)))
 
 
 def ces(scores, scale_max: int = 7) -> float:
@@ -177,7 +182,8 @@ def ces(scores, scale_max: int = 7) -> float:
     """
     if not isinstance(scale_max, (int, np.integer)) or scale_max < 2:
         raise ValueError(f"ces: scale_max must be a whole number >= 2, got {scale_max!r}")
-    return float(np.mean(_scores(scores, "ces", 1, scale_max)))
+    arr = _scores(scores, "ces", 1, scale_max)
+    return float(int(arr.sum()) / arr.size)  # whole numbers: an exact sum (np.mean converts to float first)
 
 
 # --------------------------------------------------------------------------
@@ -464,7 +470,44 @@ def erlang_c(traffic: float, agents: int) -> float:
     probability; when ``N <= A`` the queue grows without limit and C is 1.
     """
     _check_traffic_agents(traffic, agents, "erlang_c")
-    return _erlang_c_from_b(_erlang_b(float(traffic), agents), float(traffic), agents)
+    if agents <= traffic:
+        return 1.0  # more work arrives than the agents can clear: everyone waits
+    return _erlang_c_from_b(_erlang_b_summed(float(traffic), agents), float(traffic), agents)
+
+
+def _erlang_b_summed(traffic: float, agents: int) -> float:
+    """Erlang B for ``agents > traffic``, from the top: ``1/B = sum_j N!/((N-j)! A**j)``.
+
+    Summed from ``j = 0`` the terms grow while ``N - j > A`` and then fall faster and
+    faster, so the sum stops once what is left cannot change it (a few times the square
+    root of the load past the peak), instead of running all ``N`` steps as the upward
+    recurrence in ``_erlang_b`` does. Large terms are rescaled, so nothing overflows.
+    ``_erlang_b`` stays as the reference a test compares this with.
+    """
+    if traffic == 0:
+        return 0.0
+    term = total = 1.0
+    scale = 0  # total and term are divided by 1e200 this many times
+    j = 0
+    rising = agents - int(traffic)  # while j < rising, (N - j) / A > 1: the terms grow
+    while j < rising and j < agents:
+        term *= (agents - j) / traffic
+        total += term
+        j += 1
+        if term > 1e200:
+            term *= 1e-200
+            total *= 1e-200
+            scale += 1
+    while j < agents:
+        ratio = (agents - j) / traffic
+        if ratio < 1.0 and term * ratio / (1.0 - ratio) < total * 1e-17:
+            break  # every later term is smaller by at least `ratio` again: the rest is below rounding
+        term *= ratio
+        total += term
+        j += 1
+    if scale:
+        return 0.0 if scale * 200 > 300 else 1.0 / (total * 10.0 ** (200 * scale))
+    return 1.0 / total
 
 
 def _check_seconds(value, name: str, what: str, allow_zero: bool) -> None:
