@@ -90,8 +90,14 @@ def machine() -> dict[str, str]:
             versions.append(f"{lib} {metadata.version(lib)}")
         except metadata.PackageNotFoundError:
             pass
+    try:
+        load = "{:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
+    except (AttributeError, OSError):
+        load = "unknown"
     return {
         "cores": str(os.cpu_count() or "?"),
+        "load average (1, 5, 15 min) when written": load + " (other work on the machine shows here: it slows "
+                                                    "baselines and subjects alike, but parallel grading most)",
         "memory": memory or "unknown",
         "system": f"{platform.system()} {platform.release()} ({platform.machine()})",
         "python": platform.python_version(),
@@ -134,9 +140,10 @@ def kept_notes(path: Path) -> str:
     return text.split(NOTES_MARKER, 1)[1].lstrip("\n") if NOTES_MARKER in text else ""
 
 
-def merge_figures(new: list[Figure], path: Path) -> list[Figure]:
-    """With --only, the figures not measured this time keep their rows from the last results (marked so)."""
-    old_rows = _rows_of(path)
+def merge_figures(new: list[Figure], path: Path, old_rows: list[list[str]] | None = None) -> list[Figure]:
+    """The figures not measured this time keep their rows from the last results (``old_rows``, read
+    from ``path`` when not given), marked as from an earlier run."""
+    old_rows = _rows_of(path) if old_rows is None else old_rows
     names = {f.name for f in new}
     kept = [Figure(r[0], r[1], r[2], None, r[4], None, "from an earlier run (not measured this time); its ratio "
                    f"was {r[3] or 'none'}, met: {r[5]}") for r in old_rows if r[0] not in names]
@@ -434,6 +441,7 @@ class Plan:
     clicks: int
     output: Path
     mode: str  # full | quick | smoke
+    previous: list[list[str]] | None = None  # the results file's rows before this run
 
 
 def parse_args(argv: list[str]) -> Plan:
@@ -461,6 +469,7 @@ def parse_args(argv: list[str]) -> Plan:
 
 def main(argv: list[str]) -> int:
     plan = parse_args(argv)
+    plan.previous = _rows_of(plan.output)
     command = "python3 workbook.py bench" + ("" if plan.mode == "full" else f" --{plan.mode}") + \
         (f" --only {' '.join(plan.figures)}" if set(plan.figures) != set(FIGURES) and plan.mode != "smoke" else "")
     _say(f"benchmark suite ({plan.mode}): {', '.join(plan.figures)}; results to {plan.output}")
@@ -492,13 +501,23 @@ def main(argv: list[str]) -> int:
                      f"{ {True: 'met', False: 'NOT MET', None: 'reported'}[f.met]}")
             _say(f"  ({time.perf_counter() - started:.0f} s)")
             figures.extend(found)
-    if set(plan.figures) != set(FIGURES):
-        figures = merge_figures(figures, plan.output)
-    when = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    plan.output.parent.mkdir(parents=True, exist_ok=True)
-    plan.output.write_text(render_results(figures, machine(), when, command, kept_notes(plan.output)), encoding="utf-8")
+            # Written after every figure, so an interrupted run keeps what it measured
+            # (the figures still to come keep their rows from the last results, marked so).
+            write_results(plan, command, figures, final=name == _last(plan))
     _say(f"wrote {plan.output}")
     return 0
+
+
+def _last(plan: Plan) -> str:
+    return [name for name in FIGURES if name in plan.figures][-1]
+
+
+def write_results(plan: Plan, command: str, figures: list[Figure], final: bool) -> None:
+    rows = figures if set(plan.figures) == set(FIGURES) and final else merge_figures(figures, plan.output, plan.previous)
+    when = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    plan.output.parent.mkdir(parents=True, exist_ok=True)
+    text = render_results(rows, machine(), when, command, kept_notes(plan.output))
+    plan.output.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
