@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -326,9 +327,28 @@ def load_dataset(name: str, path: str | Path | None = None) -> pd.DataFrame:
     """
     ds = _schema(name)
     file = Path(path) if path is not None else dataset_path(name)
+    try:
+        stat = file.stat()
+    except OSError:
+        stat = None
+    if stat is None:
+        return _load(name, file)
+    # A lesson, its checks and the grader's own test run load the same files again and again:
+    # each file is read and checked once per version (its time and size), and every caller
+    # gets a copy of its own to change as it likes.
+    return _load_cached(name, str(file), stat.st_mtime_ns, stat.st_size).copy(deep=True)
+
+
+def _load(name: str, file: Path) -> pd.DataFrame:
+    ds = _schema(name)
     raw = _read_csv(file)
     checked = _validate(raw, ds, file)
     return _typed(checked, ds)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(name: str, file: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    return _load(name, Path(file))
 
 
 def _read_csv(file: Path) -> pd.DataFrame:

@@ -384,6 +384,17 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if path.suffix not in (".yaml", ".yml"):
         path = scenario_path(str(name_or_path))
     try:
+        stat = path.stat()
+    except OSError:
+        raise ScenarioError([Problem(str(path), 1, 1, "no such file")]) from None
+    # Scenarios are immutable once built: each version of a file (its time and size) is parsed once.
+    return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_file(name: str, mtime_ns: int, size: int) -> Scenario:
+    path = Path(name)
+    try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError([Problem(str(path), 1, 1, "no such file")]) from None
