@@ -145,8 +145,9 @@ def merge_figures(new: list[Figure], path: Path, old_rows: list[list[str]] | Non
     from ``path`` when not given), marked as from an earlier run."""
     old_rows = _rows_of(path) if old_rows is None else old_rows
     names = {f.name for f in new}
-    kept = [Figure(r[0], r[1], r[2], None, r[4], None, "from an earlier run (not measured this time); its ratio "
-                   f"was {r[3] or 'none'}, met: {r[5]}") for r in old_rows if r[0] not in names]
+    met = {"yes": True, "**no**": False}
+    kept = [Figure(r[0], r[1], r[2], float(r[3].rstrip("x")) if r[3] else None, r[4], met.get(r[5]),
+                   "from an earlier run: not measured this time") for r in old_rows if r[0] not in names]
     return new + kept
 
 
@@ -161,7 +162,7 @@ def _rows_of(path: Path) -> list[list[str]]:
         if inside and line.startswith("|---"):
             continue
         if inside and line.startswith("| "):
-            rows.append([c.strip() for c in line.strip("|").split(" | ")])
+            rows.append([c.strip().replace("\\|", "|") for c in line.strip().strip("|").split(" | ")])
         elif inside:
             break
     return rows
