@@ -3,8 +3,8 @@
 Used by the suite (``python3 workbook.py bench --only roleplay``). Starts a private
 JupyterLab on the workshop role-play notebook, runs it, then clicks the first reply
 on screen again and again (restarting the conversation when it ends, untimed) and
-times each click from the click to the next animation frame after the reply and its
-feedback are in the page.
+times each click from the click to the next animation frame after the reply, its
+feedback and the next replies (or the ending) are in the page.
 """
 
 from __future__ import annotations
@@ -44,10 +44,16 @@ async (n) => {
       continue;
     }
     const before = replies();
+    const old = [...document.querySelectorAll('button.csw-choice')];
+    // Rendered: the reply and its feedback are in the page, and the replies offered before the
+    // click have been replaced by the next ones (or by the ending), as the learner sees it.
+    const settled = () => replies() > before && document.querySelector('.csw-feedback')
+      && old.every(b => !b.isConnected)
+      && (document.querySelector('button.csw-choice') || document.querySelector('.csw-ending'));
     const started = performance.now();
     const rendered = new Promise((resolve) => {
       const observer = new MutationObserver(() => {
-        if (replies() > before && document.querySelector('.csw-feedback')) {
+        if (settled()) {
           observer.disconnect();
           requestAnimationFrame(() => resolve(performance.now()));
         }
