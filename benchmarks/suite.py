@@ -125,7 +125,7 @@ def render_results(figures: list[Figure], info: dict[str, str], when: str, comma
     if details:
         lines += ["", "## Details", ""]
         for f in details:
-            lines += [f"* **{f.name}**: {f.detail}"]
+            lines += [f"* **{f.name}**: {' '.join(f.detail.split())}"]  # one line, whatever an error message holds
     lines += ["", NOTES_MARKER, ""]
     text = "\n".join(lines)
     notes = notes.strip("\n")
