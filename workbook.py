@@ -13,6 +13,9 @@ pyproject.toml or constraints.txt has changed.
 Other commands:
     python3 workbook.py run CMD ARGS...   run a command inside the environment,
                                           e.g. `run csworkbook build`
+    python3 workbook.py bench [--quick]   the benchmark suite: prints every figure and writes
+                                          benchmarks/RESULTS.md (see benchmarks/suite.py;
+                                          --only FIGURE..., --smoke for seconds, --help)
     python3 workbook.py lock [UV ARGS]    regenerate constraints.txt from pyproject.toml
                                           (its dependencies and the `test` extra) and say
                                           what changed. Pins still allowed by pyproject.toml
@@ -141,6 +144,10 @@ def cmd_test(extra: list[str]) -> int:
     return run(["python", "-m", "pytest", *extra])
 
 
+def cmd_bench(extra: list[str]) -> int:
+    return run(["python", str(ROOT / "benchmarks" / "suite.py"), *extra])
+
+
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;]+)\s*(?:;\s*(.*?))?\s*$")
 
 
@@ -229,9 +236,9 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0
     command, extra = argv[0], argv[1:]
-    commands = {"lab": cmd_lab, "test": cmd_test, "run": run, "lock": cmd_lock}
+    commands = {"lab": cmd_lab, "test": cmd_test, "bench": cmd_bench, "run": run, "lock": cmd_lock}
     if command not in commands:
-        fail(f"unknown command {command!r}; use lab, test, run or lock (see --help)")
+        fail(f"unknown command {command!r}; use lab, test, bench, run or lock (see --help)")
     if command == "lock":  # resolves from pyproject.toml alone: needs no environment
         return cmd_lock(extra)
     ensure_environment()

@@ -173,3 +173,25 @@ def test_a_strong_learner_of_every_topic_gets_full_marks_and_no_flags(assignment
     [outcome] = autograde.grade(root, assignment, workers=1)
     assert outcome.problems == []
     assert outcome.score == outcome.max_score > 0
+
+
+def test_a_killed_workers_notebook_keeps_every_cell_it_logged_as_run(tmp_path):
+    """The worker writes the notebook once and logs each finished cell; a torn last line is ignored."""
+    import nbformat
+
+    from csworkbook.trainer.autograde_worker import Progress, apply_progress, progress_log
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"x = {i}") for i in range(3)])
+    path = tmp_path / "demo.ipynb"
+    progress = Progress(path, nb)
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="first\n")]
+    nb.cells[0].execution_count = 1
+    progress.add(0, nb.cells[0])
+    nb.cells[1].execution_count = 2
+    progress.add(1, nb.cells[1])
+    with open(progress_log(path), "a") as handle:
+        handle.write('{"index": 2, "outp')  # killed while writing
+    again = apply_progress(nbformat.read(path, as_version=4), path)
+    assert again.cells[0].outputs[0].text == "first\n" and again.cells[0].execution_count == 1
+    assert again.cells[1].execution_count == 2 and again.cells[2].execution_count is None
+    nbformat.validate(again)

@@ -245,3 +245,19 @@ def test_numbers_without_bounds_say_any_number_not_any_text():
                 assert "any text" not in text, (name, col.name, text)
             if col.kind in ("int", "float") and col.low is None and col.high is None:
                 assert "any" in text and "number" in text, (name, col.name, text)
+
+
+@pytest.mark.parametrize("name", datasets.list_datasets())
+def test_the_quick_check_returns_what_the_full_schema_check_returns(name, monkeypatch):
+    # load_dataset skips pandera when every value plainly passes; the result must not change.
+    quick = load_dataset(name)
+    monkeypatch.setattr(datasets, "_quick_check", lambda frame, ds: None)
+    pd.testing.assert_frame_equal(quick, load_dataset(name))
+
+
+@pytest.mark.parametrize("value", ["3.0", "1e1", " 4", "", "6"])
+def test_the_quick_check_leaves_doubtful_values_to_the_schema(value):
+    ds = datasets.SCHEMAS["survey_responses"]
+    raw = datasets._read_csv(datasets.dataset_path("survey_responses")).head(3).copy()
+    raw.loc[1, "csat"] = value
+    assert datasets._quick_check(raw.replace("", pd.NA), ds) is None

@@ -299,3 +299,23 @@ def test_mean_difference_uses_each_groups_spread():
     assert diff.clear and "standards" in str(diff)
     with pytest.raises(ValueError, match="second needs at least 2 values"):
         m.mean_difference([1, 2], [3])
+
+
+@pytest.mark.parametrize("traffic", [0.5, 1, 2.5, 10, 99.9, 500, 1000, 5000])
+def test_erlang_b_summed_from_the_top_equals_the_upward_recurrence(traffic):
+    from csworkbook.metrics import _erlang_b, _erlang_b_summed
+
+    for agents in sorted({int(traffic) + 1, int(traffic) + 2, int(traffic * 1.1) + 1, int(traffic * 3) + 5,
+                          int(traffic * 20) + 50}):
+        reference, summed = _erlang_b(float(traffic), agents), _erlang_b_summed(float(traffic), agents)
+        assert summed == pytest.approx(reference, rel=1e-12, abs=1e-300), (traffic, agents)
+
+
+def test_scores_of_an_integer_column_are_checked_by_range_on_the_quick_path():
+    import numpy as np
+
+    assert m.csat(np.array([5, 4, 1], dtype=np.int8)) == pytest.approx(200 / 3)
+    with pytest.raises(ValueError, match="score 6 at position 2 is outside the scale 1 to 5"):
+        m.csat(pd.Series([5, 4, 6]))
+    with pytest.raises(ValueError, match="no scores given"):
+        m.ces(np.array([], dtype=int))

@@ -246,3 +246,67 @@ def test_the_readme_example_is_valid_and_its_fault_report_is_true(repo):
     assert len(err.value.problems) == 2
     for problem in err.value.problems:
         assert f"  {problem}\n" in readme, f"README shows a different fault report than: {problem}"
+
+
+# The loader checks schema.json with its own small checker (importing jsonschema costs over a
+# second): it must find a fault exactly where jsonschema does, on good files and on broken ones.
+_SCHEMA_BREAKS = [
+    ("mood: angry", "mood: livid"),
+    ("effects: {empathy: 2}", "effects: {empathy: 9}"),
+    ("effects: {empathy: 2}", "effects: {empathy: -6}"),
+    ("effects: {empathy: 2}", "effects: {Empathy: 2}"),
+    ("    ending: {outcome: failure, title: Lost, debrief: Try again.}", ""),
+    ("    text: Goodbye.\n", "    text: Goodbye.\n    choices: [{id: x, text: y, next: hello, feedback: z}]\n"),
+    ('criteria: ["BSBCUS501:2.3"]', 'criteria: ["2.3"]'),
+    ('criteria: ["BSBCUS501:2.3"]', "criteria: []"),
+    ("empathy: {label: Empathy, max: 2}", "empathy: {label: Empathy, max: 2, core: maybe}"),
+    ("empathy: {label: Empathy, max: 2}", "empathy: {label: Empathy, max: 0}"),
+    ("empathy: {label: Empathy, max: 2}", "empathy: {label: Empathy}"),
+    ("id: tiny", "id: Tiny Scenario"),
+    ("title: A tiny scenario", "title: A"),
+    ("title: A tiny scenario", "title: 12"),
+    ("start: hello", "start: hello\nauthor: me"),
+    ("objectives: [Stay calm]", "objectives: Stay calm"),
+    ("persona: {name: Pat, role: external customer, mood: angry}", "persona: {name: Pat, mood: angry, age: 3}"),
+    ("topic: 06-complaint-handling", "topic: complaints"),
+    ("feedback: Acknowledged.", "feedback: Acknowledged.\n        requires: {flags: [a], colour: red}"),
+    ("feedback: Dismissive.", "feedback: Dismissive.\n        sets: [Not A Slug]"),
+]
+
+
+@pytest.mark.parametrize("change", [None, *_SCHEMA_BREAKS])
+def test_own_schema_checker_agrees_with_jsonschema(change):
+    import json
+
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from csworkbook.roleplay import model
+
+    text = BASE if change is None else BASE.replace(*change)
+    assert change is None or text != BASE, f"the change {change} does not apply to BASE"
+    data = yaml.safe_load(text)
+    theirs = Draft202012Validator(model._schema())
+    ours = model._validator()
+    where = lambda errors: sorted((e.validator, json.dumps(list(e.absolute_path))) for e in errors)  # noqa: E731
+    assert where(ours.iter_errors(data)) == where(theirs.iter_errors(data))
+    for sid in list_scenarios():
+        shipped = yaml.safe_load(Path(model.scenario_path(sid)).read_text(encoding="utf-8"))
+        assert list(ours.iter_errors(shipped)) == [] and theirs.is_valid(shipped)
+
+
+def test_own_schema_checker_refuses_keywords_it_does_not_know():
+    from csworkbook.roleplay.schema_check import SchemaUnsupported, Validator
+
+    with pytest.raises(SchemaUnsupported, match="maxLength"):
+        Validator({"type": "object", "properties": {"a": {"type": "string", "maxLength": 3}}})
+
+
+def test_exploring_paths_by_forking_gives_the_same_sessions_as_replaying_them():
+    from csworkbook.roleplay import all_paths, play
+
+    for sid in list_scenarios():
+        for session in all_paths(sid)[:200]:
+            again = play(sid, session.path)
+            assert (again.node.id, again.raw_scores, again.flags, again.transcript) == (
+                session.node.id, session.raw_scores, session.flags, session.transcript)

@@ -8,16 +8,17 @@ import sys
 import time
 from pathlib import Path
 
-from .trainer import grading
-
 
 def _course(args) -> Path:
+    from .trainer import grading
+
     return grading.find_course_root(args.course)
 
 
 def cmd_build(args) -> int:
     root = _course(args)
     from . import datasets
+    from .trainer import grading
 
     started = time.perf_counter()
     if not args.release_only:
@@ -30,6 +31,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    from .trainer import grading
+
     root = _course(args)
     only = args.assignment or None
     started = time.perf_counter()
@@ -129,6 +132,7 @@ def cmd_students_import(args) -> int:
 def cmd_collect(args) -> int:
     from nbgrader.api import Gradebook
 
+    from .trainer import grading
     from .trainer.collect import DEFAULT_PATTERN, collect
 
     root = _course(args)
@@ -353,6 +357,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _course_errors() -> tuple[type, ...]:
+    # The trainer's pipeline imports nbgrader and nbformat (seconds): the command loads it only
+    # for the subcommands that need it, so a CourseError can only exist once it was loaded.
+    grading = sys.modules.get("csworkbook.trainer.grading")
+    return (grading.CourseError,) if grading else ()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -360,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("grades: name an assignment, or use --all")
     try:
         return args.func(args)
-    except (grading.CourseError, ValueError) as exc:
+    except (ValueError, *_course_errors()) as exc:
         print(f"csworkbook: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

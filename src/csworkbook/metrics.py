@@ -57,6 +57,9 @@ def _scores(scores, name: str, low: int, high: int) -> np.ndarray:
     A ``dict``/Mapping is read as a count table ``{score: how_many}`` (as in a
     survey tally); anything else is read as one score per response.
     """
+    quick = _integer_scores(scores, low, high)
+    if quick is not None:
+        return quick
     if isinstance(scores, Mapping):
         values, counts = [], []
         for score, count in scores.items():
@@ -104,6 +107,29 @@ def _scores(scores, name: str, low: int, high: int) -> np.ndarray:
     return arr
 
 
+def _integer_scores(scores, low: int, high: int) -> np.ndarray | None:
+    """The scores' own array when they are a non-empty integer column inside the scale, else None.
+
+    A column of whole numbers (numpy int, pandas int64) can hold no text, NaN or
+    fractions, so only its range needs checking: two passes instead of converting a
+    copy to text-safe floats. Anything else, or any fault, takes the careful path,
+    which names the fault.
+    """
+    if isinstance(scores, Mapping) or not hasattr(scores, "dtype"):
+        return None
+    if not (isinstance(scores.dtype, np.dtype) and scores.dtype.kind in "iu"):
+        return None
+    arr = np.asarray(scores)
+    if arr.ndim != 1 or arr.size == 0 or arr.min() < low or arr.max() > high:
+        return None
+    return arr
+
+
+def _share(mask: np.ndarray) -> float:
+    """The share of True in a boolean array (counting is faster than np.mean, which converts to float)."""
+    return np.count_nonzero(mask) / mask.size
+
+
 def _check_z(z: float, name: str) -> None:
     if not (isinstance(z, (int, float)) and math.isfinite(z) and z > 0):
         raise ValueError(f"{name}: z must be a positive number such as 1.96 (95%), got {z!r}")
@@ -135,7 +161,7 @@ def csat(scores, scale_max: int = 5, top_box: int = 2) -> float:
     if not isinstance(top_box, (int, np.integer)) or not 1 <= top_box <= scale_max:
         raise ValueError(f"csat: top_box must be between 1 and scale_max ({scale_max}), got {top_box!r}")
     arr = _scores(scores, "csat", 1, scale_max)
-    return float(100.0 * np.mean(arr > scale_max - top_box))
+    return float(100.0 * _share(arr > scale_max - top_box))
 
 
 def nps(scores) -> float:
@@ -149,7 +175,7 @@ def nps(scores) -> float:
     30.0
     """
     arr = _scores(scores, "nps", 0, 10)
-    return float(100.0 * (np.mean(arr >= 9) - np.mean(arr <= 6)))
+    return float(100.0 * (_share(arr >= 9) - _share(arr <= 6)))
 
 
 def ces(scores, scale_max: int = 7) -> float:
@@ -161,7 +187,8 @@ def ces(scores, scale_max: int = 7) -> float:
     """
     if not isinstance(scale_max, (int, np.integer)) or scale_max < 2:
         raise ValueError(f"ces: scale_max must be a whole number >= 2, got {scale_max!r}")
-    return float(np.mean(_scores(scores, "ces", 1, scale_max)))
+    arr = _scores(scores, "ces", 1, scale_max)
+    return float(int(arr.sum()) / arr.size)  # whole numbers: an exact sum (np.mean converts to float first)
 
 
 # --------------------------------------------------------------------------
@@ -348,17 +375,13 @@ def servqual_gaps(frame: pd.DataFrame) -> ServqualGaps:
         raise ValueError("servqual_gaps: the frame has no rows")
     for col in ("expectation", "perception"):
         _scores(frame[col].to_numpy(), f"servqual_gaps ({col})", 1, 7)
-    item_dims = frame.groupby("item", observed=True)["dimension"].nunique()
-    if (item_dims > 1).any():
-        item = item_dims[item_dims > 1].index[0]
+    pairs = frame.groupby(["item", "dimension"], observed=True)[["expectation", "perception"]].mean().reset_index()
+    # Sorted by item, then dimension: an item filed under two dimensions shows up as a repeat.
+    repeated = pairs["item"].duplicated().to_numpy()
+    if repeated.any():
+        item = pairs["item"].iloc[int(np.flatnonzero(repeated)[0])]
         raise ValueError(f"servqual_gaps: item {item!r} is filed under more than one dimension")
-    items = (
-        frame.groupby(["item", "dimension"], observed=True)[["expectation", "perception"]]
-        .mean()
-        .reset_index()
-        .set_index("item")
-        .sort_index()
-    )
+    items = pairs.set_index("item").sort_index()
     items["gap"] = items["perception"] - items["expectation"]
     dimensions = (
         items.groupby("dimension", observed=True)[["expectation", "perception", "gap"]]
@@ -401,6 +424,17 @@ def response_compliance(
         raise ValueError("response_compliance: the frame has no rows")
     start = pd.to_datetime(frame[received])
     end = pd.to_datetime(frame[responded])
+    if business_hours is None and start.dtype.kind == "M" and end.dtype.kind == "M":
+        # Plain (time-zone-naive) times: one subtraction in numpy does the checks and the count.
+        elapsed = end.to_numpy() - start.to_numpy()  # NaT where either time is missing
+        missing = np.isnat(start.to_numpy())
+        if missing.any():
+            raise ValueError(f"response_compliance: {received!r} is missing at row position {int(np.flatnonzero(missing)[0])}")
+        backwards = elapsed < np.timedelta64(0)  # NaT compares False: an unanswered message is not backwards
+        if backwards.any():
+            pos = int(np.flatnonzero(backwards)[0])
+            raise ValueError(f"response_compliance: row position {pos} was answered before it was received")
+        return float(100.0 * np.count_nonzero(elapsed <= limit.to_timedelta64()) / elapsed.size)
     if start.isna().any():
         pos = int(np.flatnonzero(start.isna().to_numpy())[0])
         raise ValueError(f"response_compliance: {received!r} is missing at row position {pos}")
@@ -506,7 +540,44 @@ def erlang_c(traffic: float, agents: int) -> float:
     probability; when ``N <= A`` the queue grows without limit and C is 1.
     """
     _check_traffic_agents(traffic, agents, "erlang_c")
-    return _erlang_c_from_b(_erlang_b(float(traffic), agents), float(traffic), agents)
+    if agents <= traffic:
+        return 1.0  # more work arrives than the agents can clear: everyone waits
+    return _erlang_c_from_b(_erlang_b_summed(float(traffic), agents), float(traffic), agents)
+
+
+def _erlang_b_summed(traffic: float, agents: int) -> float:
+    """Erlang B for ``agents > traffic``, from the top: ``1/B = sum_j N!/((N-j)! A**j)``.
+
+    Summed from ``j = 0`` the terms grow while ``N - j > A`` and then fall faster and
+    faster, so the sum stops once what is left cannot change it (a few times the square
+    root of the load past the peak), instead of running all ``N`` steps as the upward
+    recurrence in ``_erlang_b`` does. Large terms are rescaled, so nothing overflows.
+    ``_erlang_b`` stays as the reference a test compares this with.
+    """
+    if traffic == 0:
+        return 0.0
+    term = total = 1.0
+    scale = 0  # total and term are divided by 1e200 this many times
+    j = 0
+    rising = agents - int(traffic)  # while j < rising, (N - j) / A > 1: the terms grow
+    while j < rising and j < agents:
+        term *= (agents - j) / traffic
+        total += term
+        j += 1
+        if term > 1e200:
+            term *= 1e-200
+            total *= 1e-200
+            scale += 1
+    while j < agents:
+        ratio = (agents - j) / traffic
+        if ratio < 1.0 and term * ratio / (1.0 - ratio) < total * 1e-17:
+            break  # every later term is smaller by at least `ratio` again: the rest is below rounding
+        term *= ratio
+        total += term
+        j += 1
+    if scale:
+        return 0.0 if scale * 200 > 300 else 1.0 / (total * 10.0 ** (200 * scale))
+    return 1.0 / total
 
 
 def _check_seconds(value, name: str, what: str, allow_zero: bool) -> None:

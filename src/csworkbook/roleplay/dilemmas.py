@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine import play
+from .engine import Session
 from .model import Choice, Scenario, load_scenario
 
 __all__ = [
@@ -189,10 +189,10 @@ def analyse(scenario: Scenario | str, limit: int = 20000) -> Figures:
     seen: dict[tuple[str, frozenset], DecisionPoint] = {}
     zero: dict[str, dict[str, tuple[str, ...]]] = {}  # ending -> core score left at zero -> shortest path
     finished = 0
-    stack: list[tuple[list[str], frozenset]] = [([], frozenset())]
+    stack: list[tuple[Session, frozenset]] = [(Session(scenario), frozenset())]
     while stack and finished < limit:
-        path, visited = stack.pop()
-        session = play(scenario, path)
+        session, visited = stack.pop()
+        path = session.path
         if session.ended:
             finished += 1
             scores = session.scores
@@ -218,7 +218,9 @@ def analyse(scenario: Scenario | str, limit: int = 20000) -> Figures:
                 longest=tuple(c for c, n in lengths.items() if n == max(lengths.values())),
             )
         for choice in reversed(open_now):
-            stack.append((path + [choice.id], visited | {state}))
+            child = session.fork()  # one step from here, not a replay of the whole path
+            child.choose(choice.id)
+            stack.append((child, visited | {state}))
     order = {nid: i for i, nid in enumerate(scenario.nodes)}
     points = sorted(seen.values(), key=lambda p: (order[p.node], p.replies))
     successes = [

@@ -114,6 +114,20 @@ class Session:
         self._enter(choice.next)
         return choice
 
+    def fork(self) -> "Session":
+        """An independent copy of this play-through, to go on from here along another reply.
+
+        Exploring every path by forking at each decision costs one step per reply instead of
+        replaying each whole path from the start (``scenarios check`` explores thousands).
+        """
+        other = Session.__new__(Session)
+        other.__dict__.update(self.__dict__)
+        other.raw_scores = dict(self.raw_scores)
+        other.flags = set(self.flags)
+        other.transcript = list(self.transcript)
+        other.path = list(self.path)
+        return other
+
     # -- results ------------------------------------------------------------------
     def result(self) -> dict:
         return {
@@ -178,10 +192,9 @@ def all_paths(scenario: Scenario | str, limit: int = 20000) -> list[Session]:
     """
     scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
     done: list[Session] = []
-    stack: list[tuple[list[str], frozenset]] = [([], frozenset())]
+    stack: list[tuple[Session, frozenset]] = [(Session(scenario), frozenset())]
     while stack and len(done) < limit:
-        path, visited = stack.pop()
-        session = play(scenario, path)
+        session, visited = stack.pop()
         if session.ended:
             done.append(session)
             continue
@@ -189,7 +202,9 @@ def all_paths(scenario: Scenario | str, limit: int = 20000) -> list[Session]:
         if state in visited:
             continue
         for choice in session.choices:
-            stack.append((path + [choice.id], visited | {state}))
+            child = session.fork()
+            child.choose(choice.id)
+            stack.append((child, visited | {state}))
     return done
 
 

@@ -195,13 +195,17 @@ def _parse(text: str, file: str) -> tuple[object, _Positions]:
 # ---------------------------------------------------------------------------
 
 
+def _schema() -> dict:
+    return json.loads((resources.files(__package__) / "schema.json").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def _validator():
-    from jsonschema import Draft202012Validator
+    # Our own checker of schema.json's keywords: importing jsonschema costs over a second
+    # (schema_check.py says why; a test checks that both agree).
+    from .schema_check import Validator
 
-    schema = json.loads((resources.files(__package__) / "schema.json").read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return Validator(_schema())
 
 
 def _where(path) -> str:
@@ -379,6 +383,17 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = scenario_path(str(name_or_path))
+    try:
+        stat = path.stat()
+    except OSError:
+        raise ScenarioError([Problem(str(path), 1, 1, "no such file")]) from None
+    # Scenarios are immutable once built: each version of a file (its time and size) is parsed once.
+    return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_file(name: str, mtime_ns: int, size: int) -> Scenario:
+    path = Path(name)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

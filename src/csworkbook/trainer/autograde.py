@@ -222,6 +222,11 @@ def _save(root: Path, assignment: str, notebooks: list[str], job: dict, result: 
         path = Path(job["autograded_dir"]) / f"{name}.ipynb"
         if info.get("status") == "graded" or (result.get("killed") and path.is_file()):
             nb = nbformat.read(path, as_version=4)
+            if info.get("status") != "graded":  # a killed worker's notebook: the cells it logged as run
+                from .autograde_worker import apply_progress, progress_log
+
+                nb = apply_progress(nb, path)
+                progress_log(path).unlink(missing_ok=True)
             _mark_unrun_cells(nb)
             result["problems"].extend(_refuse_impossible_credit(nb, name))
             nbformat.write(nb, path)

@@ -11,7 +11,7 @@ only hurt its own process. The worker:
 3. runs it in a fresh kernel inside the sandbox (``sandbox.py``: no course
    folder, no network, limits on memory, CPU, processes and file size), in a
    private copy of the submission folder, under one time budget for the whole
-   submission, with capped output, saving progress after every cell;
+   submission, with capped output, logging each cell's outputs as it finishes;
 4. writes the executed notebook to ``autograded/`` and a JSON report.
 
 The parent process alone writes to the gradebook, one submission at a time.
@@ -190,6 +190,7 @@ class _Runner:
         died_at = None
         trusted: dict = {}
         source_path = Path(self.job["source_dir"]) / f"{name}.ipynb"
+        progress = Progress(self.progress_path, nb)
         with client.setup_kernel(cwd=str(cwd)):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
@@ -221,7 +222,7 @@ class _Runner:
                     break
                 if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
                     problems.append(f"{name}: cell {index + 1} was still running when the time limit was reached")
-                nbformat.write(nb, self.progress_path)
+                progress.add(index, cell)
             if died_at is None:
                 trusted = self._verify(verify, Kernel(self._probe_runner(client), cwd), source_path, None, problems, name)
         if died_at is not None:
@@ -298,6 +299,48 @@ class _Runner:
         except self.dead_kernel_error:
             problems.append(f"{name}: the kernel died again when the grader re-ran the cells before cell {died_at + 1}")
             return {}
+
+
+class Progress:
+    """What has run so far, kept on disk in case this process is killed part-way through.
+
+    The notebook is written once before it runs; after each cell only that cell's outputs
+    are appended to a log beside it (``NAME.ipynb.progress``). Rewriting the whole notebook,
+    charts and all, after every cell cost about as much as running some of the cells.
+    The grading process applies the log (``apply_progress``) when it has to use a killed
+    worker's notebook; a finished run writes the notebook whole and removes the log.
+    """
+
+    def __init__(self, path: Path, nb: NotebookNode):
+        self.path = path
+        self.log = progress_log(path)
+        nbformat.write(nb, path)
+        self.log.write_text("", encoding="utf-8")
+
+    def add(self, index: int, cell: NotebookNode) -> None:
+        record = {"index": index, "outputs": cell.get("outputs", []), "execution_count": cell.get("execution_count")}
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")
+
+
+def progress_log(path: Path) -> Path:
+    return path.with_name(path.name + ".progress")
+
+
+def apply_progress(nb: NotebookNode, path: Path) -> NotebookNode:
+    """The notebook at ``path`` with the cells its progress log says have run (a torn last line is ignored)."""
+    log = progress_log(path)
+    if not log.is_file():
+        return nb
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            break  # the process was killed while writing this line
+        cell = nb.cells[record["index"]]
+        cell.outputs = [nbformat.from_dict(o) for o in record["outputs"]]
+        cell.execution_count = record["execution_count"]
+    return nb
 
 
 LIMIT_ERRORS = (
@@ -387,6 +430,7 @@ def grade_submission(job: dict) -> dict:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         nbformat.write(nb, target)
+        progress_log(target).unlink(missing_ok=True)
         result["notebooks"][name] = {"status": "graded", "file": str(target), "trusted": trusted}
     result["seconds"] = round(time.monotonic() - started, 2)
     return result

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import pickle
 import uuid
@@ -152,6 +153,24 @@ def _needed_cells(cells: list) -> set[int]:
     return needed
 
 
+def _prepared(source_path: Path):
+    """The instructor notebook, the cells the tests need, and each code cell as plain Python.
+
+    The same for every submission of an assignment, so a worker works it out once per
+    version of the file (keyed by its time and size), not once per learner.
+    """
+    stat = source_path.stat()
+    return _prepare(str(source_path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _prepare(path: str, mtime_ns: int, size: int):
+    nb = nbformat.read(path, as_version=4)
+    python = {i: _python(c.source) for i, c in enumerate(nb.cells)
+              if c.cell_type == "code" and not c.metadata.get("nbgrader", {}).get("solution")}
+    return nb, _needed_cells(nb.cells), python
+
+
 def verify(source_path: Path, kernel: Kernel, stop_before: int | None = None) -> dict[str, tuple[bool, str]]:
     """Run every test cell of the instructor notebook here; return {grade_id: (passed, reason)}.
 
@@ -163,8 +182,7 @@ def verify(source_path: Path, kernel: Kernel, stop_before: int | None = None) ->
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    nb = nbformat.read(source_path, as_version=4)
-    needed = _needed_cells(nb.cells)
+    nb, needed, python = _prepared(Path(source_path))
     namespace: dict = {"get_ipython": _NoIPython, "__name__": "__main__"}
     results: dict[str, tuple[bool, str]] = {}
     for index, cell in enumerate(nb.cells):
@@ -197,7 +215,7 @@ def verify(source_path: Path, kernel: Kernel, stop_before: int | None = None) ->
             continue
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(compile(_python(cell.source), f"<{grade_id or cell.get('id', index)}>", "exec"), namespace)
+                exec(compile(python[index], f"<{grade_id or cell.get('id', index)}>", "exec"), namespace)
             if is_test:
                 results[grade_id] = (True, "")
         except Exception as exc:  # noqa: BLE001 - any failure of a test is a failed test
