@@ -94,6 +94,8 @@ class SortComment(Problem):
                 extra = " Compare in lower case: 'ROOM' should match 'room'."
             elif comment.startswith("check-in"):
                 extra = " Lower-case the rule's words too: 'Check-in' in the rules should match 'check-in'."
+            elif got == "unsorted":
+                extra = " Does your function compare in lower case, on both sides?"
             elif "coffee" in comment:
                 extra = (" It matches both catering ('coffee') and housekeeping ('room'): the first department in the "
                          "rules' order wins, and catering comes first.")
@@ -152,7 +154,9 @@ class ComplaintsByMonth(Problem):
         months = sorted(str(i) for i in result.index)
         expect(months == ["2025-03", "2025-04"], "on the worked example there should be one row for March 2025 "
                "('2025-03') and one for April ('2025-04'); May has no comment rated 2 or below, so no row. "
-               f"Your rows: {months}.")
+               f"Your rows: {months}."
+               + (" A rating of exactly 2 counts as a complaint." if "2025-04" not in months else "")
+               + (" A card rated 3 or more is not a complaint." if "2025-05" in months else ""))
         expect(not result.isna().any().any(), "a department with no low-rated comments in a month gets 0, "
                "not a missing value (`fill_value=0`).")
         expect(_cell(result, "2025-03", "catering") == 2, "March: catering has a 2 and a 1, so 2 complaints; you "
@@ -222,7 +226,7 @@ class DimensionGaps(Problem):
                "sort from the largest shortfall (most negative gap) to the smallest.")
         full = _call(answer, load_dataset("servqual"), name=self.var)
         expect(len(full) == 5, f"the SERVQUAL data has five dimensions, so five gaps, not {len(full)}.")
-        expect(full.is_monotonic_increasing, "on the SERVQUAL data the result should run from the most negative gap up.")
+        expect(full.is_monotonic_increasing, "on the SERVQUAL data the result should run from the most negative gap up: sort it (`.sort_values()`).")
         expect(str(full.index[0]) == "responsiveness" and abs(_number(full.iloc[0], "responsiveness' gap") + 1.76) <= 0.01,
                f"on the SERVQUAL data responsiveness falls furthest short, by -1.76; your first row is "
                f"{full.index[0]} at {float(full.iloc[0]):g}.")
