@@ -322,3 +322,35 @@ def test_gap_bars_labels_every_bar_and_colours_shortfalls():
     ax = plots.gap_bars(gaps, "no margins")
     assert len(ax.patches) == 3
     matplotlib.pyplot.close("all")
+
+
+# -- the role-play: thresholds, and endings true to the path played ------------------------------
+
+def test_housekeeping_feedback_meets_the_dilemma_thresholds():
+    from csworkbook.roleplay.dilemmas import analyse
+
+    figures = analyse("housekeeping-feedback")
+    assert figures.complete and figures.n_points >= 8
+    assert figures.misses() == []
+
+
+def test_housekeeping_feedback_endings_follow_the_path():
+    from csworkbook.roleplay import all_paths, play
+
+    sessions = all_paths("housekeeping-feedback")
+    successes = [s for s in sessions if s.outcome == "success"]
+    assert successes and all(s.raw_scores["evidence"] >= 3 and s.raw_scores["relationship"] >= 2 for s in successes)
+    # every success path found the theme with Dana: it went through the cards together
+    assert all("schedule-not-people" in s.path or "rooms-not-people" in s.path for s in successes)
+    # playing it down and filing the cards never succeeds
+    filed = play("housekeeping-feedback", ["soften", "leave-it"])
+    assert filed.outcome == "failure" and filed.node.ending.title == "Logged, not acted on"
+    names = play("housekeeping-feedback", ["book-a-time", "whole-picture", "which-attendants", "need-names"])
+    assert names.outcome == "failure" and names.node.ending.title == "Names instead of causes"
+    # a zero target is measurable but unfair: partial however well the rest went
+    zero = play("housekeeping-feedback", ["book-a-time", "whole-picture", "schedule-not-people", "change-the-form",
+                                          "zero-target"])
+    assert zero.outcome == "partial"
+    # the fair measure is not on offer to a learner who never showed Dana the whole picture
+    cold = play("housekeeping-feedback", ["june-figures", "insist", "reset", "schedule-not-people", "later-check-in"])
+    assert "share-and-review" not in [c.id for c in cold.choices]
