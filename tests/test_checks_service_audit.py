@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 
 from csworkbook import datasets
-from csworkbook.checks.service_audit import q1, q2, q3, q4, q5
+from csworkbook.checks.service_audit import q1, q2, q3, q4, q5, q6
 
 SOURCE = "source/02-service-audit/02-service-audit.ipynb"
-PROBLEMS = [q1, q2, q3, q4, q5]
+PROBLEMS = [q1, q2, q3, q4, q5, q6]
 TEST_CELL = {"sort_comment": "task1-tests", "complaints_by_month": "task2-tests", "dimension_gaps": "task3-tests",
-             "weakest_dimension": "task4-tests", "feedback_path": "task5-tests"}
+             "weakest_dimension": "task4-tests", "feedback_path": "task5-tests", "site_scores": "task6-tests"}
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,44 @@ def _strongest(servqual):
     return {**result, "dimension": best}
 
 
+def _scores(checklist, target, *, strict=False, pooled=True, fixed=None, observed=True):
+    by_site = checklist.groupby("site", observed=observed)["passed"]
+    table = pd.DataFrame({"checked": by_site.size(), "passed": by_site.sum()})
+    if pooled:
+        table["percent"] = 100 * table["passed"] / table["checked"]
+    else:
+        per_audit = checklist.groupby(["site", "audit_id"], observed=True)["passed"].mean()
+        table["percent"] = 100 * per_audit.groupby("site", observed=True).mean()
+    goal = target if fixed is None else fixed
+    table["meets_target"] = table["percent"] > goal if strict else table["percent"] >= goal
+    return table.sort_values("percent")
+
+
+def _strict_target(c, t):
+    return _scores(c, t, strict=True)
+
+
+def _audit_average(c, t):
+    return _scores(c, t, pooled=False)
+
+
+def _fixed_target(c, t):
+    return _scores(c, t, fixed=80)
+
+
+def _every_site(c, t):
+    return _scores(c, t, observed=False)
+
+
+def _share_not_percent(c, t):
+    table = _scores(c, t)
+    table["percent"] = table["percent"] / 100
+    return table
+
+
 WRONG = {
+    "site_scores": [(_strict_target, "use >="), (_audit_average, "Pool the checks"), (_fixed_target, "not a fixed 80"),
+                    (_every_site, "observed=True"), (_share_not_percent, "percentage (0-100)")],
     "sort_comment": [(_case_sensitive, "lower case"), (_comment_lowered_only, "Lower-case the rule's words"),
                      (_no_unsorted, "'unsorted'"), (_fixed_order, "order"), (_last_match, "first department")],
     "complaints_by_month": [(_strict_low, "exactly 2"), (_with_nan, "not a missing value"), (_every_card, "not a complaint")],
@@ -182,7 +219,7 @@ def test_check_fails_on_a_wrong_answer_and_says_why(problem, answer, message):
     assert message in feedback.message, feedback.message
 
 
-@pytest.mark.parametrize("problem", [q1, q2, q3, q4], ids=lambda p: p.var)
+@pytest.mark.parametrize("problem", [q1, q2, q3, q4, q6], ids=lambda p: p.var)
 def test_not_attempted_when_missing_placeholder_or_stub(problem):
     assert problem.check(None).status == "not attempted"
 
@@ -252,6 +289,12 @@ def _defensible(solved):
         "complaints_by_month": [_crosstab_log],
         "dimension_gaps": [_rounded_series(solved["dimension_gaps"], 2)],
         "weakest_dimension": [_rounded_dict(solved["weakest_dimension"]), _by_hand_weakest],
+        "site_scores": [lambda c, t: solved["site_scores"](c, t).assign(
+                            percent=lambda f: f["percent"].round(1)),
+                        lambda c, t: pd.crosstab(c["site"].astype(str), c["passed"]).reindex(columns=[False, True], fill_value=0)
+                        .pipe(lambda x: pd.DataFrame({"checked": x.sum(axis=1), "passed": x[True]}))
+                        .assign(percent=lambda f: 100 * f["passed"] / f["checked"])
+                        .assign(meets_target=lambda f: f["percent"] >= t).sort_values("percent")],
         "feedback_path": [["book-a-time", "whole-picture", "which-attendants", "rooms-not-people", "change-the-form",
                            "share-and-review"],
                           ["book-a-time", "lead-with-june", "check-her-claim", "schedule-not-people", "change-the-form",

@@ -21,7 +21,7 @@ import pandas as pd
 from ..datasets import load_dataset
 from .core import Incorrect, Problem, expect, expect_callable
 
-__all__ = ["q1", "q2", "q3", "q4", "q5", "STARTER_RULES", "EXAMPLE_RULES", "ACCURACY_THRESHOLD"]
+__all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "STARTER_RULES", "EXAMPLE_RULES", "ACCURACY_THRESHOLD"]
 
 #: Gaps and margins may be rounded to two decimal places.
 GAP_TOLERANCE = 0.005 + 1e-9
@@ -332,8 +332,71 @@ class FeedbackPath(Problem):
                f"least {PATH_MIN_EVIDENCE} is needed. Which reply on your path gave up evidence for something else?")
 
 
+#: Percentages on the audit checklist may be rounded to one decimal place.
+PERCENT_TOLERANCE = 0.05 + 1e-9
+
+CHECKLIST_EXAMPLE = pd.DataFrame({
+    "audit_id": ["A1"] * 5 + ["A2"] * 5 + ["B1"] * 2 + ["B2"] * 8 + ["C1"] * 3,
+    "site": ["A"] * 10 + ["B"] * 10 + ["C"] * 3,
+    "passed": [True, True, True, True, False] * 2 + [True, True] + [True] * 4 + [False] * 4 + [True] * 3,
+})
+
+
+class SiteScores(Problem):
+    task = "Task 6"
+    var = "site_scores"
+    hints = (
+        "For each site, count the items checked and the items passed over all its audits, then divide: one pooled "
+        "percentage per site. A site meets the target when its percentage is at or above it.",
+        "`by_site = checklist.groupby('site', observed=True)['passed']`: then `by_site.size()` counts the checks and "
+        "`by_site.sum()` the passes (True counts as 1).",
+        "`table = pd.DataFrame({'checked': by_site.size(), 'passed': by_site.sum()})`; "
+        "`table['percent'] = 100 * table['passed'] / table['checked']`; "
+        "`table['meets_target'] = table['percent'] >= target`; finish with `table.sort_values('percent')`.",
+    )
+
+    def check_answer(self, answer):
+        expect_callable(answer, self.var)
+        result = _call(answer, CHECKLIST_EXAMPLE.copy(), 80, name=self.var)
+        expect(isinstance(result, pd.DataFrame), f"return a DataFrame, one row per site, not {type(result).__name__}.")
+        missing = {"checked", "passed", "percent", "meets_target"} - set(result.columns)
+        expect(not missing, f"the columns should be checked, passed, percent and meets_target; missing {sorted(missing)}.")
+        expect(sorted(map(str, result.index)) == ["A", "B", "C"],
+               f"on the worked example the index should be the sites A, B and C, got {list(result.index)}.")
+        a_counts = [int(result.loc["A", "checked"]), int(result.loc["A", "passed"])]
+        expect(a_counts == [10, 8], f"site A was checked on 10 items over two audits and passed 8; you have {a_counts}.")
+        b_pct = _number(result.loc["B", "percent"], "site B's percent")
+        expect(abs(b_pct - 60) <= PERCENT_TOLERANCE, "site B passed 6 of 10 checks, 60%"
+               + (": 75% is the average of its two audits' percentages, which gives the two-item audit as much "
+                  "weight as the eight-item one. Pool the checks." if abs(b_pct - 75) <= PERCENT_TOLERANCE else
+                  f"; you have {b_pct:g}. Is it a percentage (0-100)?"))
+        expect(abs(_number(result.loc["A", "percent"], "site A's percent") - 80) <= PERCENT_TOLERANCE,
+               f"site A: 8 of 10, 80%; you have {float(result.loc['A', 'percent']):g}.")
+        expect(bool(result.loc["A", "meets_target"]), "site A is exactly on the target of 80%, and a site on the target "
+               "meets it: use >=, not >.")
+        expect(not bool(result.loc["B", "meets_target"]) and bool(result.loc["C", "meets_target"]),
+               "B (60%) misses a target of 80 and C (100%) meets it.")
+        higher = _call(answer, CHECKLIST_EXAMPLE.copy(), 81, name=self.var)
+        expect(not bool(higher.loc["A", "meets_target"]), "with a target of 81, site A's 80% misses it: compare with the "
+               "`target` you are given, not a fixed 80.")
+        expect([str(i) for i in result.index] == ["B", "A", "C"], "sort the rows from the lowest percent to the highest.")
+        checklist = load_dataset("audit_checklist")
+        full = _call(answer, checklist, 80, name=self.var)
+        expect(int(full["checked"].sum()) == len(checklist), f"on the audit data the checks should add up to the "
+               f"{len(checklist)} rows of the checklist; yours add up to {int(full['checked'].sum())}.")
+        expect(str(full.index[0]) == "Northgate" and abs(_number(full.iloc[0]["percent"], "Northgate's percent") - 71.7)
+               <= PERCENT_TOLERANCE, "on the audit data Northgate comes first, with 43 of 60 checks passed (71.7%).")
+        two = _call(answer, checklist[checklist["site"].isin(["Westfield", "contact centre"])], 84, name=self.var)
+        expect(sorted(map(str, two.index)) == ["Westfield", "contact centre"],
+               f"with only Westfield's and the contact centre's checks there should be two rows, not {list(two.index)}: "
+               "a site with no checks in the data gets no row (`observed=True`).")
+        expect(list(two["meets_target"].astype(bool)) == [False, True], "with a target of 84, Westfield (83.3%) misses "
+               "it and the contact centre (84.4%) meets it.")
+
+
 q1 = SortComment()
 q2 = ComplaintsByMonth()
 q3 = DimensionGaps()
 q4 = WeakestDimension()
 q5 = FeedbackPath()
+q6 = SiteScores()
