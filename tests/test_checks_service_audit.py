@@ -119,6 +119,11 @@ def _unsorted_gaps(servqual):
     return (items["perception"] - items["expectation"]).groupby("dimension", observed=True).mean()
 
 
+def _unobserved_gaps(servqual):
+    items = servqual.groupby(["dimension", "item"], observed=False)[["expectation", "perception"]].mean()
+    return (items["perception"] - items["expectation"]).groupby("dimension", observed=False).mean().sort_values()
+
+
 def _weakest(servqual, margin_of):
     scored = servqual.assign(gap=servqual["perception"] - servqual["expectation"])
     per = scored.groupby(["dimension", "respondent_id"], observed=True)["gap"].mean()
@@ -193,7 +198,7 @@ WRONG = {
                      (_no_unsorted, "'unsorted'"), (_fixed_order, "order"), (_last_match, "first department")],
     "complaints_by_month": [(_strict_low, "exactly 2"), (_with_nan, "not a missing value"), (_every_card, "not a complaint")],
     "dimension_gaps": [(_row_mean_gaps, "all five answers"), (_expectation_minus_perception, "shortfall is negative"),
-                       (_unsorted_gaps, "sort")],
+                       (_unsorted_gaps, "sort"), (_unobserved_gaps, "observed=True")],
     "weakest_dimension": [(_population_sd, "n - 1"), (_variance, "not the variance"), (_unobserved, "observed=True"),
                           (_strongest, "weakest is reliability")],
     "feedback_path": [(["book-a-time", "whole-picture"], "not finished"),

@@ -224,12 +224,17 @@ class DimensionGaps(Problem):
                f"+0.33 (service beat expectations); you returned {tan:g}.")
         expect([str(i) for i in result.index] == ["reliability", "tangibles"],
                "sort from the largest shortfall (most negative gap) to the smallest.")
-        full = _call(answer, load_dataset("servqual"), name=self.var)
+        servqual = load_dataset("servqual")
+        full = _call(answer, servqual, name=self.var)
         expect(len(full) == 5, f"the SERVQUAL data has five dimensions, so five gaps, not {len(full)}.")
         expect(full.is_monotonic_increasing, "on the SERVQUAL data the result should run from the most negative gap up: sort it (`.sort_values()`).")
         expect(str(full.index[0]) == "responsiveness" and abs(_number(full.iloc[0], "responsiveness' gap") + 1.76) <= 0.01,
                f"on the SERVQUAL data responsiveness falls furthest short, by -1.76; your first row is "
                f"{full.index[0]} at {float(full.iloc[0]):g}.")
+        pair = _call(answer, servqual[servqual["dimension"].isin(["tangibles", "assurance"])], name=self.var)
+        expect(sorted(map(str, pair.index)) == ["assurance", "tangibles"],
+               "with only the tangibles and assurance answers there should be two gaps, but your result has "
+               f"{list(pair.index)}: a dimension with no answers in the data given gets no gap (`observed=True`).")
 
 
 WEAKEST_EXAMPLE = _gap_frame([
