@@ -256,6 +256,21 @@ SCHEMAS: dict[str, Dataset] = {
             sample_data.social_mentions,
         ),
         Dataset(
+            "audit_checklist",
+            "Service audit checklist",
+            "One row per audit and checklist item: Harbour Home's internal customer service audits of 2025. "
+            "Sites were audited a different number of times, and the contact centre skips the items about a shop floor.",
+            (
+                Column("audit_id", "text", "Audit identifier (one audit of one site on one day)"),
+                Column("date", "date", "Date of the audit"),
+                _cat("site", "Site audited", sample_data.AUDIT_SITES),
+                _cat("area", "What the item audits", sample_data.AUDIT_AREAS),
+                Column("item", "text", "The checklist item"),
+                Column("passed", "bool", "True when the site met the item on the day"),
+            ),
+            sample_data.audit_checklist,
+        ),
+        Dataset(
             "budget_lines",
             "Service strategy budget lines",
             "One row per budget line and month for the 2026 service strategies; capital items are bought once, in January.",

@@ -155,3 +155,31 @@ def importance_performance(table: pd.DataFrame, importance_cut: float = 3.5, sat
     ax.set_ylabel(f"mean importance, 1-5 (cut-off {importance_cut:g})")
     ax.set_title(title)
     return ax
+
+
+def gap_bars(gaps: pd.Series, title: str, margins: pd.Series | None = None,
+             xlabel: str = "gap (perception minus expectation)", ax=None):
+    """Horizontal bars for gaps that may be negative (a shortfall) or positive, labelled with their values.
+
+    ``margins`` (same index) adds a 95% error bar to each bar, so a reader can see which gaps are
+    larger than their margin of error. Shortfalls are orange-red, gains green, and every bar carries
+    its number, so the message does not depend on telling the colours apart.
+    """
+    use_style()
+    if ax is None:
+        _, ax = plt.subplots()
+    gaps = gaps.sort_values(ascending=False)
+    labels = [str(i) for i in gaps.index]
+    colours = [GOOD if g >= 0 else BAD for g in gaps]
+    xerr = None if margins is None else margins.reindex(gaps.index).to_numpy(dtype=float)
+    ax.barh(labels, gaps.to_numpy(dtype=float), color=colours, xerr=xerr, capsize=3 if xerr is not None else 0)
+    ax.axvline(0, color="black", linewidth=1)
+    for i, g in enumerate(gaps):
+        ax.text(g, i, f" {g:+.2f} ", va="center", ha="left" if g >= 0 else "right",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.8})
+    low, high = min(0.0, float(gaps.min())), max(0.0, float(gaps.max()))
+    pad = 0.25 * (high - low or 1.0)
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return ax
