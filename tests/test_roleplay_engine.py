@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from csworkbook.roleplay import PathError, Session, extreme_paths, list_scenarios, load_scenario, play
+from csworkbook.roleplay import PathError, Session, all_paths, extreme_paths, list_scenarios, load_scenario, play
 
 
 @pytest.mark.parametrize("sid", list_scenarios())
@@ -200,3 +200,18 @@ def test_transcripts_export_as_markdown_and_json():
 def test_unknown_scenario_lists_the_choices():
     with pytest.raises(KeyError, match="late-delivery"):
         Session("no-such-scenario")
+
+
+def test_topic_01_endings_say_what_the_path_did():
+    # Every path that offered Finance the named complaint log ends in a debrief about customers' personal
+    # information; every path that discounted or promised "every bit" ends in one that says so.
+    for session in all_paths("internal-colleague"):
+        if "paste-log" in session.path:
+            assert "APP" in session.node.ending.debrief or "Privacy Act" in session.node.ending.debrief, session.path
+        if "no-examples" in session.path:
+            assert session.outcome != "success", session.path
+    for session in all_paths("corporate-needs-assessment"):
+        if "match-price" in session.path and session.node.id.startswith("ending-sent"):
+            assert "discount" in session.node.ending.debrief, session.path
+        if "promise-all" in session.path and session.node.id.startswith("ending-sent"):
+            assert "every bit" in session.node.ending.debrief or "no problem at all" in session.node.ending.debrief
