@@ -76,7 +76,7 @@ def _crosstab(c, **kw):
 
 
 def _every_category(c):  # keeps complainants and targets with no complaints (observed=False)
-    table = c.groupby(["complainant", "directed_at"], observed=False).size().unstack()
+    table = c.groupby(["complainant", "directed_at"], observed=False).size().unstack(fill_value=0)
     return table.div(table.sum(axis=1), axis=0) * 100
 
 
@@ -117,6 +117,8 @@ WRONG = {
         (lambda c: (_crosstab(c, normalize="index") * 100).T, "rows should be the complainants"),
         (lambda c: c["directed_at"].value_counts(normalize=True) * 100, "DataFrame"),
         (_every_category, "gets no row or column"),
+        (lambda c: c.groupby(["complainant", "directed_at"], observed=True).size().unstack()
+         .pipe(lambda t: t.div(t.sum(axis=1), axis=0) * 100), "put 0 where a complainant made no complaints"),
         ("not a function", "should be a function"),
     ],
     "importance_by_segment": [
@@ -144,6 +146,10 @@ WRONG = {
          "should be 'concentrate here'"),
         (lambda i, s, importance_cut=3.5, satisfaction_cut=3.5: "concentrate here" if i >= importance_cut else "low priority",
          "should be 'keep up the good work'"),
+        (lambda i, s, importance_cut=3.5, satisfaction_cut=3.5: _quadrant(i, s, satisfaction_cut, importance_cut),
+         "importance_cut 4.0 applies to importance"),
+        (lambda i, s, importance_cut=3.5, satisfaction_cut=3.5: _quadrant(round(i, 2), round(s, 2), importance_cut,
+                                                                          satisfaction_cut), "do not round"),
         (lambda i, s, importance_cut=3.5, satisfaction_cut=3.5: None, "return one of"),
     ],
     "ipa_table": [
@@ -336,3 +342,8 @@ def test_importance_performance_chart_draws_every_need_the_cut_offs_and_quadrant
     colours = [c for c, _ in plots.QUADRANT_STYLE.values()]
     assert len(set(markers)) == len(markers) == 4 and len(set(colours)) == 4
     assert set(colours) <= set(plots.PALETTE) | {plots.GOOD, plots.BAD, plots.NEUTRAL}
+
+
+def test_the_path_task_praise_does_not_promise_other_data():
+    from csworkbook.checks.customer_needs import q5
+    assert "other data" not in q5.praise() and "replayed" in q5.praise()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from csworkbook.roleplay import PathError, Session, extreme_paths, list_scenarios, load_scenario, play
+from csworkbook.roleplay import PathError, Session, all_paths, extreme_paths, list_scenarios, load_scenario, play
 
 
 @pytest.mark.parametrize("sid", list_scenarios())
@@ -71,25 +71,34 @@ def test_topic_01_successes_are_open_only_to_paths_that_earned_them():
     assert [c.id for c in scoped.choices] == ["hold-price", "match-price"]
     best = ["open-question", "probe-open", "summarise", "honest-partial", "value-answer", "pilot"]
     assert [c.id for c in play("corporate-needs-assessment", best).choices] == ["call-to-check", "send-as-drafted"]
-    discounted = best[:4] + ["match-price", "pilot"]
-    assert [c.id for c in play("corporate-needs-assessment", discounted).choices] == ["send-as-drafted"]
+    # a discount or a promise of "every bit" goes into the proposal, and its ending says so
+    discounted = play("corporate-needs-assessment", best[:4] + ["match-price"])
+    assert [c.id for c in discounted.choices] == ["pilot-discount", "sign-today"]
+    assert "discount" in play("corporate-needs-assessment", best[:4] + ["match-price", "pilot-discount"]).node.ending.debrief
+    rash = ["open-question", "probe-open", "promise-all", "honest-partial", "hold-price"]
+    assert [c.id for c in play("corporate-needs-assessment", rash).choices] == ["pilot-promised", "sign-today"]
     promised = ["open-question", "probe-open", "summarise", "yes-full", "value-answer"]
     assert [c.id for c in play("corporate-needs-assessment", promised).choices] == [
         "pilot-full-report", "pilot-correct", "sign-today"]
     # internal-colleague: the standing arrangement (the success) needs a kept time, an early warning, the whole
     # story about last quarter and no customers' details offered for the board pack.
     ideal = ["clarify", "de-identify", "whole-story", "honest-timing", "trim-scope", "warn-now"]
-    assert [c.id for c in play("internal-colleague", ideal).choices] == ["standing-report", "just-close"]
+    assert [c.id for c in play("internal-colleague", ideal).choices] == ["standing-report", "just-close", "send-with-log"]
     silent = ideal[:-1] + ["stay-late"]
-    assert [c.id for c in play("internal-colleague", silent).choices] == ["just-close"]
+    assert [c.id for c in play("internal-colleague", silent).choices] == ["just-close", "send-with-log"]
     half_story = ["clarify", "de-identify", "system-only", "honest-timing", "trim-scope", "warn-now"]
-    assert [c.id for c in play("internal-colleague", half_story).choices] == ["just-close"]
+    assert [c.id for c in play("internal-colleague", half_story).choices] == ["just-close", "send-with-log"]
     names = ["clarify", "paste-log", "whole-story", "honest-timing", "trim-scope", "warn-now"]
-    assert [c.id for c in play("internal-colleague", names).choices] == ["just-close", "send-with-log"]
+    # a path that offered the named log ends either with it sent or taken back, and each ending says so
+    assert [c.id for c in play("internal-colleague", names).choices] == ["send-with-log", "take-back-log"]
+    assert "Privacy" in play("internal-colleague", names + ["take-back-log"]).node.ending.debrief
+    # refusing the examples outright is no success: the CFO's need went unmet
+    refused = ["clarify", "no-examples", "whole-story", "honest-timing", "trim-scope", "warn-now"]
+    assert [c.id for c in play("internal-colleague", refused).choices] == ["just-close", "send-with-log"]
     # The phones stripped to make the deadline: the team score blocks the success.
     stripped = ["clarify", "de-identify", "whole-story", "honest-timing", "pull-priya", "warn-now"]
     assert play("internal-colleague", stripped).raw_scores["team"] < 0
-    assert [c.id for c in play("internal-colleague", stripped).choices] == ["just-close"]
+    assert [c.id for c in play("internal-colleague", stripped).choices] == ["just-close", "send-with-log"]
 
 
 def test_min_score_conditions():
@@ -191,3 +200,18 @@ def test_transcripts_export_as_markdown_and_json():
 def test_unknown_scenario_lists_the_choices():
     with pytest.raises(KeyError, match="late-delivery"):
         Session("no-such-scenario")
+
+
+def test_topic_01_endings_say_what_the_path_did():
+    # Every path that offered Finance the named complaint log ends in a debrief about customers' personal
+    # information; every path that discounted or promised "every bit" ends in one that says so.
+    for session in all_paths("internal-colleague"):
+        if "paste-log" in session.path:
+            assert "APP" in session.node.ending.debrief or "Privacy Act" in session.node.ending.debrief, session.path
+        if "no-examples" in session.path:
+            assert session.outcome != "success", session.path
+    for session in all_paths("corporate-needs-assessment"):
+        if "match-price" in session.path and session.node.id.startswith("ending-sent"):
+            assert "discount" in session.node.ending.debrief, session.path
+        if "promise-all" in session.path and session.node.id.startswith("ending-sent"):
+            assert "every bit" in session.node.ending.debrief or "no problem at all" in session.node.ending.debrief

@@ -125,7 +125,7 @@ def test_what_matters_most_to_each_segment(says, survey):
     means = survey.groupby(["segment", "attribute"], observed=True)["importance"].mean().unstack()
     says("segments-reading", "Households rate **price** highest (4.27)", "trade customers **performance** (4.53, with "
          "convenience close behind at 4.31", "corporate accounts **information** (4.59) and **service and support** (4.48)",
-         "Price is the corporate clients' *least* important need but for appearance and social acceptance (3.34)")
+         "Corporate clients rate price only 3.34, below every need but appearance and social acceptance")
     assert means.idxmax(axis=1).to_dict() == {"household": "price", "trade": "performance", "corporate": "information"}
     assert (_r(means.loc["household", "price"]), _r(means.loc["trade", "performance"]),
             _r(means.loc["trade", "convenience"])) == (4.27, 4.53, 4.31)
@@ -247,6 +247,31 @@ def test_more_than_one_path_meets_task_5(says):
     quick = play("corporate-needs-assessment", ["open-question", "fix-invoices", "features", "summarise", "check-back",
                                                 "value-answer", "pilot", "call-to-check"])
     assert quick.outcome == "success" and quick.scores["questioning"] < 3
+
+
+def test_task_5_paths_need_real_listening_and_the_guide_quotes_them(says):
+    """Every path that meets Task 5 ends with the call before Friday, whose closed question the 5b guide quotes;
+    the summary alone cannot make up for the worst listening reply."""
+    meeting = [s for s in all_paths("corporate-needs-assessment")
+               if s.outcome == "success" and s.scores["questioning"] >= 3 and s.scores["listening"] >= 4]
+    says("task5b-justification", "the closed question in the call before Friday, whether head office wants the report "
+         "by hotel or for the group")
+    call = next(c for c in load_scenario("corporate-needs-assessment").node("drafting").choices if c.id == "call-to-check")
+    assert "by hotel or for the group" in call.text
+    assert meeting and all(s.path[-1] == "call-to-check" for s in meeting)
+    assert not any("pin-report" in s.path or "fitout-anyway" in s.path for s in meeting)
+    # "check-back" (ring by Wednesday) is a real alternative to the partial answer, as the guide says
+    says("task5b-justification", "\"check-back\" (ring by Wednesday) rather than a partial answer today")
+    assert any("check-back" in s.path for s in meeting)
+
+
+def test_the_client_is_not_the_sister_hotel(says, repo):
+    """The hotel feedback comes from the sister business, the Seaview Hotel; the prospect is another group."""
+    scenario = load_scenario("corporate-needs-assessment")
+    text = scenario.summary + " ".join(node.text for node in scenario.nodes.values())
+    says("roleplay-intro", "Bayline Hotels")
+    assert "Bayline Hotels" in scenario.summary and "Seaview" not in text
+    assert "the Seaview Hotel" in (repo / "datasets" / "README.md").read_text()
 
 
 def test_what_the_lesson_and_guides_say_about_the_scenarios(says):

@@ -109,6 +109,12 @@ class ComplaintShares(Problem):
                f"{corporate:g}. Each row's percentages are out of that complainant's own complaints.")
         expect(abs(_number(result.loc["colleague", "colleague"], "colleague, colleague") - 100.0) <= PERCENT_TOLERANCE,
                "the one complaint from a colleague was about a colleague: 100.0% of the colleague row.")
+        expect(not result.isna().any().any(),
+               "put 0 where a complainant made no complaints about a target; your result has blanks (NaN), for example "
+               "where the corporate client made no complaints about the store team. `fill_value=0` or `.fillna(0)` does it.")
+        zero = _number(result.loc["corporate", "store team"], "corporate, store team")
+        expect(abs(zero) <= PERCENT_TOLERANCE,
+               f"the corporate client made no complaints about the store team: 0; you returned {zero:g}.")
         sums = result.sum(axis=1).astype(float)
         expect(((sums - 100).abs() <= 0.3).all(), f"each complainant's row should add up to 100; yours add up to {list(sums.round(2))}.")
         complaints = load_dataset("complaints")
@@ -215,6 +221,10 @@ class Quadrant(Problem):
          "with cut-offs of 4.0, importance 4.0 is high and satisfaction 3.9 is low"),
         ((3.9, 4.0), {"importance_cut": 4.0, "satisfaction_cut": 4.0}, "possible overkill",
          "with cut-offs of 4.0, importance 3.9 is low and satisfaction 4.0 is high"),
+        ((3.8, 3.8, 4.0, 3.0), {}, "possible overkill",
+         "importance_cut 4.0 applies to importance (3.8 is low) and satisfaction_cut 3.0 to satisfaction (3.8 is high)"),
+        ((3.4999, 4.0), {}, "possible overkill", "do not round: importance 3.4999 is below 3.5"),
+        ((4.0, 3.4999), {}, "concentrate here", "do not round: satisfaction 3.4999 is below 3.5"),
     ]
 
     def check_answer(self, answer):
@@ -300,6 +310,11 @@ class NeedsPath(Problem):
         "Questioning rises with open questions about her world and closed ones that pin down facts; listening with "
         "checking back what she said. Answering her too early costs questioning, so watch both scores.",
     )
+
+    def praise(self) -> str:
+        # A path is not tried on other data: the grader replays this same path.
+        return ("your path meets everything the task asks for, checked as the visible tests check it. When it is graded, "
+                "the same path is replayed from the start, so keep it exactly as the widget showed it.")
 
     def check_answer(self, answer):
         from ..roleplay import PathError, play
