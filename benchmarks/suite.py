@@ -140,11 +140,13 @@ def kept_notes(path: Path) -> str:
     return text.split(NOTES_MARKER, 1)[1].lstrip("\n") if NOTES_MARKER in text else ""
 
 
-def merge_figures(new: list[Figure], path: Path, old_rows: list[list[str]] | None = None) -> list[Figure]:
+def merge_figures(new: list[Figure], path: Path, old_rows: list[list[str]] | None = None,
+                  measured: tuple[str, ...] = ()) -> list[Figure]:
     """The figures not measured this time keep their rows from the last results (``old_rows``, read
     from ``path`` when not given), marked as from an earlier run."""
     old_rows = _rows_of(path) if old_rows is None else old_rows
-    names = {f.name for f in new}
+    # A failed figure's row is named by its key ("roleplay"): measuring that figure again replaces it.
+    names = {f.name for f in new} | set(measured)
     met = {"yes": True, "**no**": False}
     kept = [Figure(r[0], r[1], r[2], float(r[3].rstrip("x")) if r[3] else None, r[4], met.get(r[5]),
                    "from an earlier run: not measured this time") for r in old_rows if r[0] not in names]
@@ -522,7 +524,10 @@ def _last(plan: Plan) -> str:
 
 
 def write_results(plan: Plan, command: str, figures: list[Figure], final: bool) -> None:
-    rows = figures if set(plan.figures) == set(FIGURES) and final else merge_figures(figures, plan.output, plan.previous)
+    if set(plan.figures) == set(FIGURES) and final:
+        rows = figures
+    else:
+        rows = merge_figures(figures, plan.output, plan.previous, tuple(plan.figures))
     when = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     plan.output.parent.mkdir(parents=True, exist_ok=True)
     text = render_results(rows, machine(), when, command, kept_notes(plan.output))

@@ -87,3 +87,14 @@ def test_a_smoke_run_writes_the_results_file(tmp_path):
         assert f"| {name}" in text, text
     assert "failed" not in text
     assert "= metrics.CSAT" in done.stdout  # each figure is printed as it is measured
+
+
+def test_a_figure_measured_again_replaces_the_row_it_failed_with(tmp_path):
+    path = tmp_path / "RESULTS.md"
+    failed = [suite.Figure("roleplay", "failed", "", None, "", False, "Error: no reply")]
+    path.write_text(suite.render_results(failed + FIGS, INFO, "then", "bench"))
+    new = [suite.Figure("Role-play click to rendered reply", "median 64 ms", "none", None, "under 100 ms", True)]
+    names = [f.name for f in suite.merge_figures(new, path, measured=("roleplay",))]
+    assert "roleplay" not in names and names[0] == "Role-play click to rendered reply"
+    assert "roleplay" in [f.name for f in suite.merge_figures(new, path, measured=("verify",))]
+    assert "Run-all x, time" in names  # rows of figures not measured are still kept
