@@ -284,7 +284,16 @@ def checklist():
 
 def test_the_checklist_and_its_uneven_audits(says, checklist):
     says("checklist-0", "so it is checked on 8 items, the stores on 12",
-         "the sites were not audited equally often in 2025: Northgate five times, Westfield twice")
+         "the sites were not audited equally often in 2025: Northgate five times, Westfield twice",
+         "a site's percentage can rest on 24 checks or on 60")
+    says("task6-text", "every audit at a site has the same number of items, so pooling and averaging the audits happen "
+         "to agree there")
+    checks = checklist.groupby("site", observed=True).size()
+    assert checks.min() == 24 and checks.max() == 60
+    pooled = 100 * checklist.groupby("site", observed=True)["passed"].mean()
+    averaged = 100 * checklist.groupby(["site", "audit_id"], observed=True)["passed"].mean().groupby(
+        "site", observed=True).mean()
+    assert ((pooled - averaged).abs() < 1e-9).all()
     items = checklist.groupby(["site", "audit_id"], observed=True).size()
     assert set(items["contact centre"]) == {8}
     for branch in ["City Centre", "Harbourside", "Northgate", "Westfield"]:
