@@ -185,6 +185,20 @@ def _every_site(c, t):
     return _scores(c, t, observed=False)
 
 
+def _target_on_rounded(c, t):
+    table = _scores(c, t)
+    table["percent"] = table["percent"].round(1)
+    table["meets_target"] = table["percent"] >= t
+    return table
+
+
+def _ties_reversed(c, t):  # sites on the same percentage in the other order from the reference's
+    table = _scores(c, t)
+    table["percent"] = table["passed"] / table["checked"] * 100
+    by_name = table.loc[sorted(table.index, key=str, reverse=True)]
+    return by_name.sort_values("percent", key=lambda p: p.round(6), kind="stable")
+
+
 def _share_not_percent(c, t):
     table = _scores(c, t)
     table["percent"] = table["percent"] / 100
@@ -193,7 +207,8 @@ def _share_not_percent(c, t):
 
 WRONG = {
     "site_scores": [(_strict_target, "use >="), (_audit_average, "Pool the checks"), (_fixed_target, "not a fixed 80"),
-                    (_every_site, "observed=True"), (_share_not_percent, "percentage (0-100)")],
+                    (_every_site, "observed=True"), (_share_not_percent, "percentage (0-100)"),
+                    (_target_on_rounded, "unrounded percentage")],
     "sort_comment": [(_case_sensitive, "lower case"), (_comment_lowered_only, "Lower-case the rule's words"),
                      (_no_unsorted, "'unsorted'"), (_fixed_order, "order"), (_last_match, "first department")],
     "complaints_by_month": [(_strict_low, "exactly 2"), (_with_nan, "not a missing value"), (_every_card, "not a complaint")],
@@ -299,7 +314,8 @@ def _defensible(solved):
                         lambda c, t: pd.crosstab(c["site"].astype(str), c["passed"]).reindex(columns=[False, True], fill_value=0)
                         .pipe(lambda x: pd.DataFrame({"checked": x.sum(axis=1), "passed": x[True]}))
                         .assign(percent=lambda f: 100 * f["passed"] / f["checked"])
-                        .assign(meets_target=lambda f: f["percent"] >= t).sort_values("percent")],
+                        .assign(meets_target=lambda f: f["percent"] >= t).sort_values("percent"),
+                        _ties_reversed],
         "feedback_path": [["book-a-time", "whole-picture", "which-attendants", "rooms-not-people", "change-the-form",
                            "share-and-review"],
                           ["book-a-time", "lead-with-june", "check-her-claim", "schedule-not-people", "change-the-form",
@@ -402,3 +418,23 @@ def test_housekeeping_feedback_endings_follow_the_path():
     # the fair measure is not on offer to a learner who never showed Dana the whole picture
     cold = play("housekeeping-feedback", ["june-figures", "insist", "reset", "schedule-not-people", "later-check-in"])
     assert "share-and-review" not in [c.id for c in cold.choices]
+    # the success debrief says Dana saw the six-month picture and the action stayed in the room:
+    # true of every success path, and the paths that miss either end in their own partial ending
+    assert all({"whole-picture", "check-her-claim"} & set(s.path) for s in successes)
+    assert all("later-check-in" not in s.path for s in successes)
+    assert all({"change-the-form", "cost-an-attendant"} & set(s.path) for s in successes)
+    for path, title in [
+        (["book-a-time", "lead-with-june", "concede", "walk-it-back", "schedule-not-people", "change-the-form",
+          "review-without-the-picture"], "A fair measure on a one-month case"),
+        (["book-a-time", "lead-with-june", "insist", "reset", "schedule-not-people", "change-the-form",
+          "review-without-the-picture"], "A fair measure on a one-month case"),
+        (["book-a-time", "lead-with-june", "check-her-claim", "schedule-not-people", "later-check-in",
+          "review-the-moved-problem"], "A fix that moves the problem"),
+    ]:
+        session = play("housekeeping-feedback", path)
+        assert session.outcome == "partial" and session.node.ending.title == title, path
+    for session in sessions:
+        if session.ended and session.node.id == "ending-one-month":
+            assert not {"whole-picture", "check-her-claim"} & set(session.path), session.path
+        if session.ended and session.node.id == "ending-moved":
+            assert "later-check-in" in session.path, session.path

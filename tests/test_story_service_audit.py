@@ -158,8 +158,8 @@ def test_june_was_housekeepings_month(says, low):
 
 
 def test_the_bathroom_theme(says, low):
-    says("log-reading", "In housekeeping, 17 of the 51 complaints mention the bathroom, and they appear in every month "
-         "from March to August.")
+    says("log-reading", "counts housekeeping's complaints that mention the bathroom, month by month. How many of the "
+         "51 is that")
     says("task7-summary", "bathrooms in 17 of housekeeping's 51 complaints, every month from March to August")
     says("scenario", "17 of the 51 mention the bathroom", "they turn up in every month from March to August")
     bathroom = _mentions(low[low["dept"] == "housekeeping"], "bathroom")
@@ -184,8 +184,27 @@ def test_the_other_themes_in_the_marking_guide(says, feedback, low):
     assert len(_mentions(feedback[feedback["rating"] >= 4], "tour bookings")) > 0
 
 
+def test_no_card_mentions_the_wifi(says, feedback, low):
+    says("scenario", "Not one of your 51 low-rated cards since March mentions it",
+         "none of housekeeping's 51 low-rated cards mentions the wifi")
+    housekeeping = low[low["dept"] == "housekeeping"]
+    assert len(housekeeping) == 51 and str(housekeeping["month"].min()) == "2025-03"
+    for word in ["wifi", "wi-fi", "internet", "wireless"]:
+        assert len(_mentions(housekeeping, word)) == 0 and len(_mentions(feedback, word)) == 0, word
+
+
+def test_the_six_month_shares_in_the_debriefs(says, feedback, low):
+    says("scenario", "34% of her cards low-rated, against 32% for catering and 31% for the front desk",
+         "34% of her cards low-rated, against 32% for catering and 31% for the front desk, a gap well inside the "
+         "margin of error")
+    shares = {d: round(100 * (low["dept"] == d).sum() / (feedback["dept"] == d).sum()) for d in DEPARTMENTS}
+    assert shares == {"catering": 32, "housekeeping": 34, "front desk": 31}
+
+
 def test_check_in_is_the_front_desks_second_complaint(says, low):
     says("scenario", "check-in is already the front desk's second-biggest complaint (14 of its 42 low-rated cards)")
+    says("scenario", "check-in is already the front desk's second-biggest complaint (14 of its 42 low-rated cards). A "
+         "change that lands on another department")
     front = low[low["dept"] == "front desk"]
     counts = {w: len(_mentions(front, w)) for w in STARTER_RULES["front desk"]}
     ranked = sorted(counts, key=counts.get, reverse=True)
@@ -239,7 +258,8 @@ def test_the_gaps_and_their_margins(says, per_person):
          "fall furthest short; tangibles, the look of the stores and paperwork, comes closest")
     says("margins-reading", "Responsiveness falls short by 1.76 points on the 7-point scale, plus or minus 0.10",
          "reliability (-1.56, plus or minus 0.10)", "responsiveness is 0.20 points lower, plus or minus 0.13",
-         "whose tangibles gap of -0.44 is the smallest")
+         "Tangibles, whose gap of -0.44 is the smallest, is the least urgent lead",
+         "SERVQUAL measures only the customer gap")
     says("gaps-chart-0", "Every dimension falls short of what customers expect")
     means = per_person.groupby("dimension", observed=True).mean().sort_values()
     assert (means < 0).all()
@@ -264,7 +284,16 @@ def checklist():
 
 def test_the_checklist_and_its_uneven_audits(says, checklist):
     says("checklist-0", "so it is checked on 8 items, the stores on 12",
-         "the sites were not audited equally often in 2025: Northgate five times, Westfield twice")
+         "the sites were not audited equally often in 2025: Northgate five times, Westfield twice",
+         "a site's percentage can rest on 24 checks or on 60")
+    says("task6-text", "every audit at a site has the same number of items, so pooling and averaging the audits happen "
+         "to agree there")
+    checks = checklist.groupby("site", observed=True).size()
+    assert checks.min() == 24 and checks.max() == 60
+    pooled = 100 * checklist.groupby("site", observed=True)["passed"].mean()
+    averaged = 100 * checklist.groupby(["site", "audit_id"], observed=True)["passed"].mean().groupby(
+        "site", observed=True).mean()
+    assert ((pooled - averaged).abs() < 1e-9).all()
     items = checklist.groupby(["site", "audit_id"], observed=True).size()
     assert set(items["contact centre"]) == {8}
     for branch in ["City Centre", "Harbourside", "Northgate", "Westfield"]:

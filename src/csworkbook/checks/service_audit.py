@@ -314,10 +314,17 @@ class FeedbackPath(Problem):
         "Play the role-play above until it ends in the success ending named in the task, and look at the evidence "
         "score at the end: it must be at least 4.",
         "Evidence rises when you show the whole picture fairly (all three departments, not only June), when you "
-        "check an objection against the log, and when you test a cause before spending money on it.",
+        "check an objection against the log, and when you test a cause before spending money on it. The success "
+        "ending also needs Dana to have seen how her department compares over six months, and a fix that does not "
+        "land on a department that is not in the room.",
         "When the conversation ends the widget lists your path. Copy it as a list of strings: "
         "`feedback_path = ['first-reply-id', 'second-reply-id']`, with every reply you chose, in order.",
     )
+
+    def praise(self) -> str:
+        # A path is not tried on other data: the grader replays this same path.
+        return ("your path meets everything the task asks for, checked as the visible tests check it. When it is graded, "
+                "the same path is replayed from the start, so keep it exactly as the widget showed it.")
 
     def check_answer(self, answer):
         from ..roleplay import play
@@ -397,6 +404,9 @@ class SiteScores(Problem):
                "a site with no checks in the data gets no row (`observed=True`).")
         expect(list(two["meets_target"].astype(bool)) == [False, True], "with a target of 84, Westfield (83.3%) misses "
                "it and the contact centre (84.4%) meets it.")
+        close = _call(answer, checklist, 86.11, name=self.var)
+        expect(bool(close.loc["Harbourside", "meets_target"]), "with a target of 86.11, Harbourside (31 of 36, "
+               "86.111...%) meets it: decide `meets_target` on the unrounded percentage, not on 86.1.")
 
 
 q1 = SortComment()
