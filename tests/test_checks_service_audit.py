@@ -425,9 +425,9 @@ def test_housekeeping_feedback_endings_follow_the_path():
     assert all({"change-the-form", "cost-an-attendant"} & set(s.path) for s in successes)
     for path, title in [
         (["book-a-time", "lead-with-june", "concede", "walk-it-back", "schedule-not-people", "change-the-form",
-          "review-without-the-picture"], "A fair measure on a one-month case"),
+          "review-without-the-picture"], "A fair measure, without the comparison"),
         (["book-a-time", "lead-with-june", "insist", "reset", "schedule-not-people", "change-the-form",
-          "review-without-the-picture"], "A fair measure on a one-month case"),
+          "review-without-the-picture"], "A fair measure, without the comparison"),
         (["book-a-time", "lead-with-june", "check-her-claim", "schedule-not-people", "later-check-in",
           "review-the-moved-problem"], "A fix that moves the problem"),
     ]:

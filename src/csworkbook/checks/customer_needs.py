@@ -306,7 +306,8 @@ class NeedsPath(Problem):
     hints = (
         "Play the role-play above to the end. The widget then shows your path as a list, such as ['open-question', ...]: copy it.",
         "The successful ending opens only to a meeting that summarised her needs back, answered the report question "
-        "honestly and kept to the group price.",
+        "honestly and kept to the group price, and that still has at least 1 on every score (questioning, listening, "
+        "what she values, realistic promises) when the proposal is agreed.",
         "Questioning rises with open questions about her world and closed ones that pin down facts; listening with "
         "checking back what she said. Answering her too early costs questioning, so watch both scores.",
     )
