@@ -203,10 +203,9 @@ class _Runner:
                     cell.outputs = [_error_output("NotRun", "the submission's time limit ran out before this cell")]
                     continue
                 try:
-                    client.execute_cell(cell, index)
-                    self._count_processes(client, index)
+                    with self._process_peak(client, index):
+                        client.execute_cell(cell, index)
                 except (self.dead_kernel_error, self.stuck_error) as exc:
-                    self._count_processes(client, index)
                     if isinstance(exc, self.stuck_error):
                         problems.append(f"{name}: cell {index + 1} would not stop when interrupted, so its kernel was "
                                         "stopped; cells after it were not run and score 0")
@@ -240,18 +239,47 @@ class _Runner:
                             "the rest of its output was dropped")
         return nb, trusted
 
-    def _count_processes(self, client, index: int) -> None:
-        """Note the first cell after which the kernel's sandbox holds as many processes as it may."""
-        if self.crowded_cell is not None or self.sandbox is None or not self.sandbox.protects:
-            return
+    def _count_processes(self, client) -> int:
         import psutil
 
         try:
-            family = psutil.Process(client.km.provisioner.process.pid).children(recursive=True)
+            return len(psutil.Process(client.km.provisioner.process.pid).children(recursive=True))
         except (AttributeError, psutil.Error):
-            return
-        if len(family) >= self.sandbox.limits.processes:
-            self.crowded_cell = index
+            return 0
+
+    def _process_peak(self, client, index: int):
+        """While a cell runs, watch how many processes the kernel's sandbox holds, and note the first cell
+        that reached the limit. Sampled during the cell, not after it: a fork bomb's processes come and go,
+        and on a busy machine a count taken once at the end can miss the moment it hit the limit."""
+        import contextlib
+        import threading
+
+        if self.crowded_cell is not None or self.sandbox is None or not self.sandbox.protects:
+            return contextlib.nullcontext()
+        limit = self.sandbox.limits.processes
+        done = threading.Event()
+        peak = [0]
+
+        def watch():
+            while True:
+                peak[0] = max(peak[0], self._count_processes(client))
+                if peak[0] >= limit or done.wait(0.1):
+                    return
+
+        @contextlib.contextmanager
+        def watching():
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            try:
+                yield
+            finally:
+                done.set()
+                watcher.join(timeout=5)
+                peak[0] = max(peak[0], self._count_processes(client))
+                if peak[0] >= limit and self.crowded_cell is None:
+                    self.crowded_cell = index
+
+        return watching()
 
     def _why_dead(self, client) -> str:
         """Say which limit stopped the kernel, where its exit status tells."""
