@@ -21,22 +21,14 @@ from csworkbook.checks.measuring_satisfaction import q1, q2, q3, q4, q5, q5b, q6
 from csworkbook.checks.start_here import q0
 from csworkbook.metrics import sample_size, surveys_to_issue
 from csworkbook.trainer.grading import secret_lines
+from notebook_proofs import run_task_tests, solve, unknown_hint_names
 
 SOURCE = "source/07-measuring-satisfaction/07-measuring-satisfaction.ipynb"
 
 
 @pytest.fixture(scope="module")
 def solved(repo):
-    """The namespace left by running the instructor notebook, minus its test cells."""
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    namespace: dict = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
-            continue
-        if ".check()" in cell.source:
-            continue
-        exec(compile(cell.source, cell.id, "exec"), namespace)
-    return namespace
+    return solve(repo / SOURCE)
 
 
 PROBLEMS = [q1, q2, q3, q4, q5, q5b, q6, q7, q8]
@@ -287,14 +279,7 @@ TEST_CELL = {"surveys_to_send": "task1-tests", "csat_by_channel": "task2-tests",
 
 
 def _run_tests(repo, solved, var, answer, hidden: bool):
-    """Run a task's test cell (visible part only, or all of it) with `answer` in place of the solution."""
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    source = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == TEST_CELL[var])
-    if not hidden:
-        source = source.split("### BEGIN HIDDEN TESTS")[0]
-    namespace = dict(solved)
-    namespace[var] = answer
-    exec(compile(source, TEST_CELL[var], "exec"), namespace)
+    run_task_tests(repo / SOURCE, TEST_CELL[var], solved, var, answer, hidden)
 
 
 def _rounded(function, digits):
@@ -346,40 +331,7 @@ def test_a_wrong_answer_the_check_rejects_fails_the_visible_tests_too(problem, a
         _run_tests(repo, solved, problem.var, answer, hidden=False)
 
 
-def _parse_hint_code(code: str):
-    """A hint's code span as Python (None if it is not code: a column name, a value)."""
-    import ast
-
-    code = code.strip().rstrip(":").replace("...", "pass")
-    for attempt in (code, code + ": pass"):
-        try:
-            return ast.parse(attempt)
-        except SyntaxError:
-            pass
-    return None
-
-
-def _names(tree, ctx):
-    import ast
-
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
-
-
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
 def test_every_name_a_hint_uses_exists_in_the_notebook(problem, solved):
-    import ast
-    import builtins
-    import inspect
-    import re
-
-    from csworkbook import datasets
-
-    answer = solved[problem.var]
-    params = set(inspect.signature(answer).parameters) if callable(answer) else set()
-    columns = {c.name for schema in datasets.SCHEMAS.values() for c in schema.columns}
-    trees = [t for hint in problem.hints for span in re.findall(r"`([^`]+)`", hint)
-             if (t := _parse_hint_code(span)) is not None]
-    made_by_hints = set().union(*(_names(t, ast.Store) for t in trees))  # `rows = {}`, `for measure, part in ...`
-    known = set(solved) | params | made_by_hints | columns | set(dir(builtins))
-    unknown = set().union(*(_names(t, ast.Load) for t in trees)) - known
+    unknown = unknown_hint_names(problem, solved)
     assert not unknown, f"{problem.task}'s hints use names the notebook does not define: {sorted(unknown)}"

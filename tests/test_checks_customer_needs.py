@@ -11,19 +11,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import ast
-import builtins
-import inspect
-import re
-
 import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
 
-from csworkbook import datasets, plots
+from csworkbook import plots
 from csworkbook.checks.customer_needs import q1, q2, q2b, q3, q4, q5
 from csworkbook.sample_data import NEED_ATTRIBUTES
+from notebook_proofs import run_task_tests, solve, unknown_hint_names
 
 SOURCE = "source/01-customer-needs/01-customer-needs.ipynb"
 PROBLEMS = [q1, q2, q2b, q3, q4, q5]
@@ -33,28 +29,11 @@ TEST_CELL = {"complaint_shares": "task1-tests", "importance_by_segment": "task2-
 
 @pytest.fixture(scope="module")
 def solved(repo):
-    """The namespace left by running the instructor notebook, minus its test and check cells."""
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    namespace: dict = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
-            continue
-        if ".check()" in cell.source:
-            continue
-        exec(compile(cell.source, cell.id, "exec"), namespace)
-    plt.close("all")
-    return namespace
+    return solve(repo / SOURCE)
 
 
 def _run_tests(repo, solved, var, answer, hidden: bool):
-    """Run a task's test cell (visible part only, or all of it) with `answer` in place of the solution."""
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    source = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == TEST_CELL[var])
-    if not hidden:
-        source = source.split("### BEGIN HIDDEN TESTS")[0]
-    namespace = dict(solved)
-    namespace[var] = answer
-    exec(compile(source, TEST_CELL[var], "exec"), namespace)
+    run_task_tests(repo / SOURCE, TEST_CELL[var], solved, var, answer, hidden)
 
 
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
@@ -283,30 +262,9 @@ def test_the_task_5_thresholds_are_the_ones_the_text_and_tests_state(repo):
 # -- hints ------------------------------------------------------------------------------------
 
 
-def _parse_hint_code(code: str):
-    code = code.strip().rstrip(":").replace("...", "pass")
-    for attempt in (code, code + ": pass"):
-        try:
-            return ast.parse(attempt)
-        except SyntaxError:
-            pass
-    return None
-
-
-def _names(tree, ctx):
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
-
-
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
 def test_every_name_a_hint_uses_exists_in_the_notebook(problem, solved):
-    answer = solved[problem.var]
-    params = set(inspect.signature(answer).parameters) if callable(answer) else set()
-    columns = {c.name for schema in datasets.SCHEMAS.values() for c in schema.columns}
-    trees = [t for hint in problem.hints for span in re.findall(r"`([^`]+)`", hint)
-             if (t := _parse_hint_code(span)) is not None]
-    made_by_hints = set().union(*(_names(t, ast.Store) for t in trees))
-    known = set(solved) | params | made_by_hints | columns | set(dir(builtins))
-    unknown = set().union(*(_names(t, ast.Load) for t in trees)) - known
+    unknown = unknown_hint_names(problem, solved)
     assert not unknown, f"{problem.task}'s hints use names the notebook does not define: {sorted(unknown)}"
 
 

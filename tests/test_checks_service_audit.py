@@ -4,21 +4,17 @@ lose nothing, and the check, the visible tests and the hidden tests agree (the r
 
 from __future__ import annotations
 
-import ast
-import builtins
-import inspect
 import re
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import nbformat
 import pandas as pd
 import pytest
 
-from csworkbook import datasets
 from csworkbook.checks.service_audit import q1, q2, q3, q4, q5, q6
+from notebook_proofs import run_task_tests, solve, unknown_hint_names
 
 SOURCE = "source/02-service-audit/02-service-audit.ipynb"
 PROBLEMS = [q1, q2, q3, q4, q5, q6]
@@ -28,26 +24,11 @@ TEST_CELL = {"sort_comment": "task1-tests", "complaints_by_month": "task2-tests"
 
 @pytest.fixture(scope="module")
 def solved(repo):
-    """The namespace left by running the instructor notebook, minus its test and check cells."""
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    namespace: dict = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
-            continue
-        if ".check()" in cell.source:
-            continue
-        exec(compile(cell.source, cell.id, "exec"), namespace)
-    return namespace
+    return solve(repo / SOURCE)
 
 
 def _run_tests(repo, solved, var, answer, hidden: bool):
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    source = next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == TEST_CELL[var])
-    if not hidden:
-        source = source.split("### BEGIN HIDDEN TESTS")[0]
-    namespace = dict(solved)
-    namespace[var] = answer
-    exec(compile(source, TEST_CELL[var], "exec"), namespace)
+    run_task_tests(repo / SOURCE, TEST_CELL[var], solved, var, answer, hidden)
 
 
 # -- wrong answers: each fails the check with a message that names the mistake -------------
@@ -333,30 +314,9 @@ def test_defensible_answers_pass_the_check_and_every_test(var, solved, repo):
 
 # -- hints ----------------------------------------------------------------------------------
 
-def _parse_hint_code(code: str):
-    code = code.strip().rstrip(":").replace("...", "pass")
-    for attempt in (code, code + ": pass"):
-        try:
-            return ast.parse(attempt)
-        except SyntaxError:
-            pass
-    return None
-
-
-def _names(tree, ctx):
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
-
-
 @pytest.mark.parametrize("problem", PROBLEMS, ids=lambda p: p.var)
 def test_every_name_a_hint_uses_exists_in_the_notebook(problem, solved):
-    answer = solved[problem.var]
-    params = set(inspect.signature(answer).parameters) if callable(answer) else set()
-    columns = {c.name for schema in datasets.SCHEMAS.values() for c in schema.columns}
-    trees = [t for hint in problem.hints for span in re.findall(r"`([^`]+)`", hint)
-             if (t := _parse_hint_code(span)) is not None]
-    made_by_hints = set().union(*(_names(t, ast.Store) for t in trees))
-    known = set(solved) | params | made_by_hints | columns | set(dir(builtins))
-    unknown = set().union(*(_names(t, ast.Load) for t in trees)) - known
+    unknown = unknown_hint_names(problem, solved)
     assert not unknown, f"{problem.task}'s hints use names the notebook does not define: {sorted(unknown)}"
 
 

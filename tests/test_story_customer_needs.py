@@ -8,12 +8,12 @@ them, so the quote and the check cannot drift apart) and then checks them agains
 
 from __future__ import annotations
 
-import nbformat
 import pandas as pd
 import pytest
 
 from csworkbook import load_dataset
 from csworkbook.roleplay import all_paths, load_scenario, play
+from notebook_proofs import notebook_cells, says as says_in
 
 SOURCE = "source/01-customer-needs/01-customer-needs.ipynb"
 CUT = 3.5
@@ -21,16 +21,12 @@ CUT = 3.5
 
 @pytest.fixture(scope="module")
 def cells(repo):
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    return {cell.id: " ".join(cell.source.split()) for cell in nb.cells}
+    return notebook_cells(repo / SOURCE)
 
 
 @pytest.fixture(scope="module")
 def says(cells):
-    def check(cell_id, *fragments):
-        for fragment in fragments:
-            assert " ".join(fragment.split()) in cells[cell_id], f"cell {cell_id} no longer says: {fragment!r}"
-    return check
+    return says_in(cells)
 
 
 @pytest.fixture(scope="module")

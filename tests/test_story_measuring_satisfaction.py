@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 
-import nbformat
 import pandas as pd
 import pytest
 
 from csworkbook import load_dataset
 from csworkbook.metrics import ces, csat, csat_difference, nps, nps_difference, sample_size, surveys_to_issue
+from notebook_proofs import notebook_cells, says as says_in
 
 SOURCE = "source/07-measuring-satisfaction/07-measuring-satisfaction.ipynb"
 BRANCHES = ["City Centre", "Harbourside", "Northgate", "Westfield"]
@@ -24,16 +24,12 @@ BRANCHES = ["City Centre", "Harbourside", "Northgate", "Westfield"]
 
 @pytest.fixture(scope="module")
 def cells(repo):
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    return {cell.id: " ".join(cell.source.split()) for cell in nb.cells}
+    return notebook_cells(repo / SOURCE)
 
 
 @pytest.fixture(scope="module")
 def says(cells):
-    def check(cell_id, *fragments):
-        for fragment in fragments:
-            assert " ".join(fragment.split()) in cells[cell_id], f"cell {cell_id} no longer says: {fragment!r}"
-    return check
+    return says_in(cells)
 
 
 @pytest.fixture(scope="module")

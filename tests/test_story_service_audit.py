@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import math
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
 
 from csworkbook import load_dataset
 from csworkbook.checks.service_audit import STARTER_RULES
+from notebook_proofs import flat, notebook_cells, says as says_in
 
 SOURCE = "source/02-service-audit/02-service-audit.ipynb"
 SCENARIO = "src/csworkbook/roleplay/scenarios/housekeeping-feedback.yaml"
 DEPARTMENTS = ["catering", "housekeeping", "front desk"]
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 @pytest.fixture(scope="module")
 def cells(repo):
-    nb = nbformat.read(repo / SOURCE, as_version=4)
-    return {cell.id: _flat(cell.source) for cell in nb.cells}
+    return notebook_cells(repo / SOURCE)
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +40,12 @@ def scenario_text(repo):
             parts += [choice["text"], choice["feedback"]]
         if "ending" in node:
             parts.append(node["ending"]["debrief"])
-    return _flat(" ".join(parts))
+    return flat(" ".join(parts))
 
 
 @pytest.fixture(scope="module")
 def says(cells, scenario_text):
-    def check(where, *fragments):
-        text = scenario_text if where == "scenario" else cells[where]
-        for fragment in fragments:
-            assert _flat(fragment) in text, f"{where} no longer says: {fragment!r}"
-    return check
+    return says_in({**cells, "scenario": scenario_text})
 
 
 @pytest.fixture(scope="module")
