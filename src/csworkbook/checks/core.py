@@ -129,9 +129,55 @@ def expect_callable(answer, name: str) -> None:
     expect(callable(answer), f"`{name}` should be a function (use `def {name}(...):`), not {type(answer).__name__}.")
 
 
-def expect_close(actual, expected: float, what: str, tol: float = 0.05) -> None:
+def as_number(value, what: str) -> float:
+    """``value`` as a float, or a message that says ``what`` should have been a number."""
     try:
-        value = float(actual)
+        return float(value)
     except (TypeError, ValueError):
-        raise Incorrect(f"{what} should be a number, got {actual!r}.") from None
+        raise Incorrect(f"{what} should be a number, got {value!r}.") from None
+
+
+def expect_close(actual, expected: float, what: str, tol: float = 0.05) -> None:
+    value = as_number(actual, what)
     expect(abs(value - expected) <= tol, f"{what} should be about {expected:g}, got {value:g}.")
+
+
+def call_answer(func, *args, name: str, **kwargs):
+    """Run the learner's function on an example; an error in it becomes a message naming the function.
+    ``NotImplementedError`` passes through: the task is not attempted yet."""
+    try:
+        return func(*args, **kwargs)
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        raise Incorrect(f"`{name}` raised {type(exc).__name__} on the example: {exc}") from None
+
+
+class PathProblem(Problem):
+    """A task whose answer is a role-play path (``var`` holds the list of reply ids).
+
+    A path is not tried on other data: the grader replays the same path. ``replay`` checks what every
+    path task asks first: a list of reply ids that plays to the named ``ending`` of ``scenario``."""
+
+    scenario = ""
+    ending = ""
+    example_reply = ""
+
+    def praise(self) -> str:
+        return ("your path meets everything the task asks for, checked as the visible tests check it. When it is graded, "
+                "the same path is replayed from the start, so keep it exactly as the widget showed it.")
+
+    def replay(self, answer):
+        from ..roleplay import PathError, play
+
+        expect(isinstance(answer, list) and all(isinstance(s, str) for s in answer),
+               f"`{self.var}` should be a list of reply ids (strings), such as [{self.example_reply!r}], not {answer!r}.")
+        try:
+            session = play(self.scenario, answer)
+        except PathError as exc:
+            raise Incorrect(str(exc)) from None
+        expect(session.ended, f"the conversation stops at {session.node.id!r} before any ending; play it to the end.")
+        title = session.node.ending.title
+        expect(session.outcome == "success" and title == self.ending,
+               f"this path ends in '{title}' ({session.outcome}); the task asks for '{self.ending}'.")
+        return session

@@ -17,7 +17,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..datasets import load_dataset
-from .core import Incorrect, Problem, expect, expect_callable
+from .core import PathProblem, Problem, expect, expect_callable
+from .core import as_number as _number
+from .core import call_answer as _call
 
 __all__ = ["q1", "q2", "q2b", "q3", "q4", "q5"]
 
@@ -25,22 +27,6 @@ __all__ = ["q1", "q2", "q2b", "q3", "q4", "q5"]
 PERCENT_TOLERANCE = 0.05 + 1e-9
 MEAN_TOLERANCE = 0.005 + 1e-9
 QUADRANTS = ("concentrate here", "keep up the good work", "possible overkill", "low priority")
-
-
-def _number(value, what: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{what} should be a number, got {value!r}.") from None
-
-
-def _call(func, *args, name: str, **kwargs):
-    try:
-        return func(*args, **kwargs)
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        raise Incorrect(f"`{name}` raised {type(exc).__name__} on the example: {exc}") from None
 
 
 def complaints_example() -> pd.DataFrame:
@@ -295,11 +281,12 @@ class IpaTable(Problem):
                                f"{len(five)} rows: a need with no rows in the data given gets no row (`observed=True`).")
 
 
-class NeedsPath(Problem):
+class NeedsPath(PathProblem):
     task = "Task 5"
     var = "needs_path"
     #: What Task 5 asks for: the ending, and the least questioning and listening the path must end with.
     scenario = "corporate-needs-assessment"
+    example_reply = "open-question"
     ending = "Her needs first, a trial agreed"
     min_questioning = 3
     min_listening = 4
@@ -312,24 +299,8 @@ class NeedsPath(Problem):
         "checking back what she said. Answering her too early costs questioning, so watch both scores.",
     )
 
-    def praise(self) -> str:
-        # A path is not tried on other data: the grader replays this same path.
-        return ("your path meets everything the task asks for, checked as the visible tests check it. When it is graded, "
-                "the same path is replayed from the start, so keep it exactly as the widget showed it.")
-
     def check_answer(self, answer):
-        from ..roleplay import PathError, play
-
-        expect(isinstance(answer, list) and all(isinstance(s, str) for s in answer),
-               f"`needs_path` should be a list of reply ids (strings), such as ['open-question'], not {answer!r}.")
-        try:
-            session = play(self.scenario, answer)
-        except PathError as exc:
-            raise Incorrect(str(exc)) from None
-        expect(session.ended, f"the conversation stops at {session.node.id!r} before any ending; play it to the end.")
-        title = session.node.ending.title
-        expect(session.outcome == "success" and title == self.ending,
-               f"this path ends in '{title}' ({session.outcome}); the task asks for '{self.ending}'.")
+        session = self.replay(answer)
         questioning, listening = session.scores["questioning"], session.scores["listening"]
         expect(questioning >= self.min_questioning,
                f"this path ends with {questioning} of 4 for questioning; the task asks for at least {self.min_questioning}.")

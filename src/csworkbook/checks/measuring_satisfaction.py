@@ -17,7 +17,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..datasets import load_dataset
-from .core import Incorrect, Problem, expect, expect_callable
+from .core import PathProblem, Problem, expect, expect_callable
+from .core import as_number as _number
+from .core import call_answer as _call
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q5b", "q6", "q7", "q8"]
 
@@ -28,22 +30,6 @@ SENTIMENT_LABELS = {"positive", "neutral", "negative"}
 PERCENT_TOLERANCE = 0.05 + 1e-9
 NPS_TOLERANCE = 0.5 + 1e-9
 RATE_TOLERANCE = 0.005 + 1e-9
-
-
-def _number(value, what: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{what} should be a number, got {value!r}.") from None
-
-
-def _call(func, *args, name: str):
-    try:
-        return func(*args)
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        raise Incorrect(f"`{name}` raised {type(exc).__name__} on the example: {exc}") from None
 
 
 class SurveysToSend(Problem):
@@ -327,10 +313,12 @@ class LabelSentiment(Problem):
                                   "0.05 or more is positive, -0.05 or less is negative.")
 
 
-class DebriefPath(Problem):
+class DebriefPath(PathProblem):
     task = "Task 8"
     var = "debrief_path"
     #: What Task 8 asks for: the ending, and the least evidence, tact and action the path must end with.
+    scenario = "mystery-shopper-debrief"
+    example_reply = "agenda-first"
     ending = "A plan for the problem you have now"
     min_evidence = 6
     min_tact = 4
@@ -346,24 +334,8 @@ class DebriefPath(Problem):
         "at least 1 for tact and 3 for evidence.",
     )
 
-    def praise(self) -> str:
-        # A path is not tried on other data: the grader replays this same path.
-        return ("your path meets everything the task asks for, checked as the visible tests check it. When it is graded, "
-                "the same path is replayed from the start, so keep it exactly as the widget showed it.")
-
     def check_answer(self, answer):
-        from ..roleplay import PathError, play
-
-        expect(isinstance(answer, list) and all(isinstance(s, str) for s in answer),
-               f"`debrief_path` should be a list of reply ids (strings), such as ['agenda-first'], not {answer!r}.")
-        try:
-            session = play("mystery-shopper-debrief", answer)
-        except PathError as exc:
-            raise Incorrect(str(exc)) from None
-        expect(session.ended, f"the conversation stops at {session.node.id!r} before any ending; play it to the end.")
-        title = session.node.ending.title
-        expect(session.outcome == "success" and title == self.ending,
-               f"this path ends in '{title}' ({session.outcome}); the task asks for '{self.ending}'.")
+        session = self.replay(answer)
         evidence, tact, action = session.scores["evidence"], session.scores["tact"], session.scores["action"]
         expect(evidence >= self.min_evidence,
                f"this path ends with {evidence} of 8 for evidence; the task asks for at least {self.min_evidence}.")

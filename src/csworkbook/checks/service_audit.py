@@ -19,7 +19,9 @@ import statistics
 import pandas as pd
 
 from ..datasets import load_dataset
-from .core import Incorrect, Problem, expect, expect_callable
+from .core import Incorrect, PathProblem, Problem, expect, expect_callable
+from .core import as_number as _number
+from .core import call_answer as _call
 
 __all__ = ["q1", "q2", "q3", "q4", "q5", "q6", "STARTER_RULES", "EXAMPLE_RULES", "ACCURACY_THRESHOLD"]
 
@@ -52,22 +54,6 @@ SORT_EXAMPLES = [
     ("The coffee in our room was stale.", "catering"),
     ("The lift was broken for two days.", "unsorted"),
 ]
-
-
-def _number(value, what: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{what} should be a number, got {value!r}.") from None
-
-
-def _call(func, *args, name: str):
-    try:
-        return func(*args)
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        raise Incorrect(f"`{name}` raised {type(exc).__name__} on the example: {exc}") from None
 
 
 class SortComment(Problem):
@@ -307,7 +293,7 @@ PATH_ENDING = "Feedback that reaches the person who can act on it"
 PATH_MIN_EVIDENCE = 4
 
 
-class FeedbackPath(Problem):
+class FeedbackPath(PathProblem):
     task = "Task 5"
     var = "feedback_path"
     hints = (
@@ -320,11 +306,6 @@ class FeedbackPath(Problem):
         "When the conversation ends the widget lists your path. Copy it as a list of strings: "
         "`feedback_path = ['first-reply-id', 'second-reply-id']`, with every reply you chose, in order.",
     )
-
-    def praise(self) -> str:
-        # A path is not tried on other data: the grader replays this same path.
-        return ("your path meets everything the task asks for, checked as the visible tests check it. When it is graded, "
-                "the same path is replayed from the start, so keep it exactly as the widget showed it.")
 
     def check_answer(self, answer):
         from ..roleplay import play
