@@ -13,6 +13,7 @@ The schemas here are the single source of truth: the data dictionary in
 
 from __future__ import annotations
 
+import html
 import io
 import zlib
 from dataclasses import dataclass, field
@@ -316,10 +317,36 @@ def _schema(name: str) -> Dataset:
         raise KeyError(f"no dataset called {name!r}; choose one of: {', '.join(SCHEMAS)}") from None
 
 
-def describe(name: str) -> pd.DataFrame:
-    """The data dictionary of one dataset, as a table."""
+class DataDictionary(pd.DataFrame):
+    """A dataset's data dictionary: a DataFrame that shows every meaning in full.
+
+    pandas cuts each cell at ``display.max_colwidth`` (50 characters), which hid the end of most
+    meanings; this table wraps long text instead and shows `code` as code."""
+
+    @property
+    def _constructor(self):
+        return DataDictionary
+
+    def _repr_html_(self) -> str:
+        from .checks.core import inline_markdown
+
+        cell = 'style="text-align:left;vertical-align:top;white-space:normal;padding:4px 8px"'
+        head = "".join(f"<th {cell}>{html.escape(str(h))}</th>" for h in [self.index.name or "", *self.columns])
+        rows = []
+        for label, values in self.iterrows():
+            tds = "".join(f"<td {cell}>{inline_markdown(str(v))}</td>" for v in values)
+            rows.append(f"<tr><th {cell}><code>{html.escape(str(label))}</code></th>{tds}</tr>")
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+    def __repr__(self) -> str:
+        with pd.option_context("display.max_colwidth", None, "display.width", 10_000):
+            return super().__repr__()
+
+
+def describe(name: str) -> DataDictionary:
+    """The data dictionary of one dataset, as a table (every meaning in full)."""
     ds = _schema(name)
-    return pd.DataFrame(
+    return DataDictionary(
         [(c.name, c.kind, c.description, c.allowed_text()) for c in ds.columns],
         columns=["column", "type", "meaning", "allowed values"],
     ).set_index("column")

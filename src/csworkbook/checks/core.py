@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _MISSING = object()
 
@@ -20,6 +21,8 @@ class Feedback:
     status: str  # "correct" | "incorrect" | "not attempted" | "hint"
     message: str
     task: str = ""
+    # Set once the note has been shown, so a check shown early is not shown twice.
+    _shown: list = field(default_factory=list, compare=False, repr=False)
 
     _STYLE = {
         "correct": ("Passes the visible checks", "#1b5e20", "#e8f5e9"),
@@ -47,8 +50,37 @@ class Feedback:
         return (
             f'<div role="status" style="border-left:4px solid {fg};background:{bg};'
             f'color:{fg};padding:6px 10px;margin:4px 0">'
-            f"<strong>{prefix}{label}:</strong> {html.escape(self.message)}</div>"
+            f"<strong>{prefix}{label}:</strong> {inline_markdown(self.message)}</div>"
         )
+
+    def _ipython_display_(self) -> None:
+        # IPython calls this both for display() and for a cell's last value, so a note that
+        # show() already put on screen is not shown a second time.
+        if self._shown:
+            return
+        self._shown.append(True)
+        from IPython.display import display
+
+        display({"text/plain": str(self), "text/html": self._repr_html_()}, raw=True)
+
+    def show(self) -> Feedback:
+        """Put this note on screen now when running in a notebook (not only as the cell's last value)."""
+        if _in_ipython():
+            self._ipython_display_()
+        return self
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def inline_markdown(text: str) -> str:
+    """``text`` as HTML, with Markdown's `inline code` shown as code rather than as backticks."""
+    return _CODE_SPAN.sub(lambda m: f"<code>{m.group(1)}</code>", html.escape(text))
+
+
+def _in_ipython() -> bool:
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and ipython.get_ipython() is not None
 
 
 class Problem:
@@ -75,10 +107,16 @@ class Problem:
 
     # -- what learners call ---------------------------------------------------
     def check(self, answer=_MISSING) -> Feedback:
-        """Check your answer. With no argument, looks up the name the task asks for."""
-        self.checks_run += 1
+        """Check your answer. With no argument, looks up the name the task asks for.
+
+        In a notebook the result shows at once, so ``q1.check(); q1.hint()`` (or a hint line
+        uncommented below the check) shows both, not only the cell's last value."""
         if answer is _MISSING:
             answer = sys._getframe(1).f_globals.get(self.var, _MISSING)
+        return self._check(answer).show()
+
+    def _check(self, answer) -> Feedback:
+        self.checks_run += 1
         if answer is _MISSING or any(answer is p for p in self.placeholder_values):
             return Feedback(
                 "not attempted",
@@ -101,6 +139,9 @@ class Problem:
 
     def hint(self, n: int | None = None) -> Feedback:
         """Show the next hint (or hint ``n``). Each hint gives away a little more."""
+        return self._hint(n).show()
+
+    def _hint(self, n: int | None) -> Feedback:
         if not self.hints:
             return Feedback("hint", "there are no hints for this task.", self.task)
         if n is None:
