@@ -339,8 +339,7 @@ class DataDictionary(pd.DataFrame):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
     def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", None, "display.width", 10_000):
-            return super().__repr__()
+        return self.to_string(max_colwidth=None)
 
 
 def describe(name: str) -> DataDictionary:
