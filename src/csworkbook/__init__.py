@@ -19,6 +19,7 @@ _LAZY = {
     "load_dataset": ("csworkbook.datasets", "load_dataset"),
     "list_datasets": ("csworkbook.datasets", "list_datasets"),
     "describe": ("csworkbook.datasets", "describe"),
+    "ready_to_hand_in": ("csworkbook.handin", "ready_to_hand_in"),
 }
 
 __all__ = [*_LAZY, "__version__"]
