@@ -117,15 +117,21 @@ def test_it_runs_from_a_real_notebook_in_jupyter_kernel_without_starting_itself_
     nb = nbformat.read(learner, as_version=4)
     nb.cells.append(new_code_cell("from csworkbook.handin import ready_to_hand_in\n\nready_to_hand_in()"))
     nbformat.write(nb, path)
-    runner = nbformat.v4.new_notebook(cells=[new_code_cell(nb.cells[-1].source)])
+    runner = nbformat.v4.new_notebook(cells=[new_code_cell("saved_answer = 1"), new_code_cell(nb.cells[-1].source),
+                                             new_code_cell("unsaved_answer = 2"), new_code_cell(nb.cells[-1].source)])
+    nb.cells.insert(0, new_code_cell("saved_answer = 1"))
+    nbformat.write(nb, path)
     client = NotebookClient(runner, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute(env={**os.environ, "JPY_SESSION_NAME": str(path)})
-    outputs = runner.cells[0].outputs
+    outputs = runner.cells[1].outputs
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "Task 2 · CSAT by channel" in html and "would stop at cell" in html
     assert "Ran all" in str(outputs)  # the progress line, updated to the end
     assert not any(o.output_type == "error" for o in outputs)
+    assert "Ctrl + S" not in html  # what was run is what is saved
+    again = "".join(o.get("data", {}).get("text/html", "") for o in runner.cells[3].outputs)
+    assert "save it (Ctrl + S) and run this check again" in again
 
 
 def test_outside_jupyterlab_it_asks_for_the_file(monkeypatch, capsys):
@@ -202,3 +208,14 @@ def test_assessing_each_kind_of_failure_without_a_kernel():
     assert [t.status for t in tasks] == [DONE, DONE, DONE, NOT_ATTEMPTED]
     assert stop.where == "a cell in section '1 · Start' starting `my_own = undefined_name`"
     assert stop.skipped_cells == 0 and stop.skipped_tasks == []
+
+
+def test_code_run_but_not_saved_is_pointed_out(tmp_path):
+    from csworkbook.handin import unsaved_warning
+
+    nb = new_notebook(cells=[new_code_cell("def f():\n    return 1")])
+    path = tmp_path / "saved.ipynb"
+    nbformat.write(nb, path)
+    assert unsaved_warning("def f():\n    return 1\n", path) == ""  # saved as run (spacing aside)
+    assert unsaved_warning(None, path) == ""
+    assert "save it (Ctrl + S) and run this check again" in unsaved_warning("def f():\n    return 2", path)

@@ -74,6 +74,7 @@ class HandInReport:
     cells: int
     seconds: float
     kernel_died: str = ""
+    unsaved: str = ""  # a warning that the saved file may be older than what the learner ran
 
     @property
     def left(self) -> list[TaskResult]:
@@ -97,6 +98,8 @@ class HandInReport:
         """The report as plain text, one line per item."""
         saved = time.strftime("%H:%M on %d %B", time.localtime(self.saved_at))
         out = [f"{self.notebook.name}, as saved at {saved}: {self.summary()}"]
+        if self.unsaved:
+            out.append(f"Note: {self.unsaved}")
         if not self.tasks:
             out.append("This notebook has no graded tasks.")
         for t in self.tasks:
@@ -137,7 +140,7 @@ class HandInReport:
         saved = time.strftime("%H:%M on %d %B", time.localtime(self.saved_at))
         rows = "".join(
             f"<tr><th scope='row' style='text-align:left;padding:2px 8px'>{html.escape(t.name)}</th>"
-            f"<td style='text-align:left;padding:2px 8px;white-space:nowrap'><strong>{_MARK[t.status]} {t.status}</strong></td>"
+            f"<td style='text-align:left;padding:2px 8px;white-space:nowrap'><strong style='color:{_COLOUR[t.status]}'>{t.status}</strong></td>"
             f"<td style='text-align:left;padding:2px 8px;white-space:normal'>{inline_markdown(t.detail)}</td></tr>"
             for t in self.tasks
         )
@@ -152,11 +155,14 @@ class HandInReport:
         return (
             f'<div role="status" style="border-left:4px solid {fg};background:{bg};color:#1a1a1a;padding:6px 10px;margin:4px 0">'
             f"<p><strong>Ready to hand in? {html.escape(self.notebook.name)}</strong>, as saved at {saved}: "
-            f"{html.escape(self.summary())}</p>{table}<p>{inline_markdown(self._stop_text())}</p>{tail}</div>"
+            f"{html.escape(self.summary())}</p>"
+            + (f"<p><strong>Note:</strong> {inline_markdown(self.unsaved)}</p>" if self.unsaved else "")
+            + f"{table}<p>{inline_markdown(self._stop_text())}</p>{tail}</div>"
         )
 
 
 _MARK = {DONE: "ok", FAILING: "x", NOT_ATTEMPTED: "-", WRITTEN: "ok"}
+_COLOUR = {DONE: "#1b5e20", FAILING: "#b71c1c", NOT_ATTEMPTED: "#0d47a1", WRITTEN: "#1b5e20"}
 
 
 def _short(name: str) -> str:
@@ -409,7 +415,36 @@ def ready_to_hand_in(notebook: str | Path | None = None, timeout: int = CELL_TIM
         print("ready_to_hand_in() checks the notebook it is run from in JupyterLab. Outside JupyterLab, "
               "give the notebook's file name: ready_to_hand_in('07-measuring-satisfaction.ipynb').")
         return None
-    return check_notebook(path, timeout=timeout, progress=_Progress())
+    report = check_notebook(path, timeout=timeout, progress=_Progress())
+    report.unsaved = unsaved_warning(_last_run_code(), report.notebook)
+    return report
+
+
+def _last_run_code() -> str | None:
+    """The code of the cell the learner ran before this one, from IPython's history."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return None
+    inputs = [i for i in shell.user_ns.get("In", [])[1:] if i.strip() and "ready_to_hand_in" not in i]
+    return inputs[-1] if inputs else None
+
+
+def unsaved_warning(last_run: str | None, path: Path) -> str:
+    """A note when the code the learner last ran is not in the saved file: it was probably not saved."""
+    if not last_run:
+        return ""
+    try:
+        cells = nbformat.read(path, as_version=4).cells
+    except Exception:  # noqa: BLE001 - check_notebook has already read it; no second message
+        return ""
+    saved = {" ".join(c.source.split()) for c in cells if c.cell_type == "code"}
+    ran = " ".join(last_run.split())
+    # IPython rewrites magics (%timeit -> get_ipython()...): only plain Python can be compared.
+    if ran in saved or "get_ipython()" in ran:
+        return ""
+    return ("the last cell you ran is not in the saved file as you ran it. If you have changed the notebook "
+            "since it was last saved, save it (Ctrl + S) and run this check again.")
 
 
 check_my_work = ready_to_hand_in
