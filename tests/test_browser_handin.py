@@ -110,7 +110,7 @@ def test_the_closing_cell_reports_each_task_and_where_run_all_stops(lab):
             page.evaluate("() => { const nb = window.jupyterapp.shell.currentWidget.content;"
                           " nb.activeCellIndex = nb.widgets.length - 1;"
                           " return window.jupyterapp.commands.execute('notebook:run-cell'); }")
-            report = page.locator(".jp-Notebook .jp-Cell").last.locator("div[role=status]")
+            report = page.locator(".jp-Notebook .jp-Cell").last.locator("div.csw-handin")
             report.wait_for(state="visible", timeout=300_000)
             text = " ".join(report.inner_text().split())
             last_cell = " ".join(page.locator(".jp-Notebook .jp-Cell").last.inner_text().split())
@@ -120,7 +120,7 @@ def test_the_closing_cell_reports_each_task_and_where_run_all_stops(lab):
         finally:
             browser.close()
     assert f"Ready to hand in? {TOPIC}.ipynb" in text
-    assert "1 of 8 coded tasks pass their visible tests" in text
+    assert "1 of 8 coded tasks pass their visible tests; 0 of 2 written answers started" in text
     for name in ("Task 1 · How many surveys to send", "Task 2 · CSAT by channel", "Task 9 · Written report"):
         assert name in text, name
     assert "would stop at cell" in text and "the visible tests of Task 2 · CSAT by channel" in text

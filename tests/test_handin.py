@@ -102,7 +102,7 @@ def test_a_finished_notebook_is_ready(tmp_path):
     report = check_notebook(path, timeout=60, progress=lambda done, total: shown.append((done, total)))
     assert [t.status for t in report.tasks if not t.written] == [DONE] * 8
     assert report.stop is None and report.ready, str(report)
-    assert "runs all" in str(report) and "Ready to hand in" in str(report)
+    assert "runs every cell to the end" in str(report) and "Ready to hand in" in str(report)
     total = shown[-1][1]
     assert shown[-1] == (total, total) and len(shown) == total + 1  # progress for every code cell
 

@@ -91,7 +91,7 @@ class HandInReport:
         if coded:
             parts.append(f"{sum(t.status == DONE for t in coded)} of {len(coded)} coded tasks pass their visible tests")
         if written:
-            parts.append(f"{sum(t.status == WRITTEN for t in written)} of {len(written)} written answers written")
+            parts.append(f"{sum(t.status == WRITTEN for t in written)} of {len(written)} written answers started")
         return "; ".join(parts) + "." if parts else "no graded tasks."
 
     def lines(self) -> list[str]:
@@ -116,7 +116,7 @@ class HandInReport:
         if self.kernel_died:
             return f"Run All would not finish: {self.kernel_died}"
         if self.stop is None:
-            return f"Restart Kernel and Run All Cells runs all {self.cells} cells to the end without an error."
+            return "Restart Kernel and Run All Cells runs every cell to the end without an error."
         s = self.stop
         text = (f"Restart Kernel and Run All Cells would stop at cell {s.cell} of {self.cells} ({s.where}), "
                 f"because it raises {s.error}.")
@@ -138,10 +138,11 @@ class HandInReport:
     def _repr_html_(self) -> str:
         fg, bg = ("#1b5e20", "#e8f5e9") if self.ready else ("#0d47a1", "#e3f2fd")
         saved = time.strftime("%H:%M on %d %B", time.localtime(self.saved_at))
+        pad = "text-align:left;vertical-align:top;padding:2px 8px"
         rows = "".join(
-            f"<tr><th scope='row' style='text-align:left;padding:2px 8px'>{html.escape(t.name)}</th>"
-            f"<td style='text-align:left;padding:2px 8px;white-space:nowrap'><strong style='color:{_COLOUR[t.status]}'>{t.status}</strong></td>"
-            f"<td style='text-align:left;padding:2px 8px;white-space:normal'>{inline_markdown(t.detail)}</td></tr>"
+            f"<tr><th scope='row' style='{pad}'>{html.escape(t.name)}</th>"
+            f"<td style='{pad};white-space:nowrap'><strong style='color:{_COLOUR[t.status]}'>{t.status}</strong></td>"
+            f"<td style='{pad};white-space:normal'>{inline_markdown(t.detail)}</td></tr>"
             for t in self.tasks
         )
         table = (f"<table><thead><tr><th style='text-align:left'>task</th><th style='text-align:left'>state</th>"
@@ -153,7 +154,9 @@ class HandInReport:
             tail = ("<p><strong>Ready to hand in:</strong> every task passes its visible tests and Run All reaches "
                     "the end. Hidden tests also run when it is graded.</p>")
         return (
-            f'<div role="status" style="border-left:4px solid {fg};background:{bg};color:#1a1a1a;padding:6px 10px;margin:4px 0">'
+            # A region, not a live status: a screen reader should not read the whole table aloud at once.
+            f'<div role="region" aria-label="Ready to hand in?" class="csw-handin" style="border-left:4px solid {fg};'
+            f'background:{bg};color:#1a1a1a;padding:6px 10px;margin:4px 0">'
             f"<p><strong>Ready to hand in? {html.escape(self.notebook.name)}</strong>, as saved at {saved}: "
             f"{html.escape(self.summary())}</p>"
             + (f"<p><strong>Note:</strong> {inline_markdown(self.unsaved)}</p>" if self.unsaved else "")
