@@ -219,3 +219,25 @@ def test_code_run_but_not_saved_is_pointed_out(tmp_path):
     assert unsaved_warning("def f():\n    return 1\n", path) == ""  # saved as run (spacing aside)
     assert unsaved_warning(None, path) == ""
     assert "save it (Ctrl + S) and run this check again" in unsaved_warning("def f():\n    return 2", path)
+
+
+HAND_IN_WAYS = ("**Download**", "Nbgrader → Assignment", "**Submit**")
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "source").glob("*/*.ipynb")), ids=lambda p: p.parent.name)
+def test_every_topic_ends_with_the_check_and_how_to_hand_in(path):
+    nb = nbformat.read(path, as_version=4)
+    closing, check = nb.cells[-2], nb.cells[-1]
+    assert check.cell_type == "code" and check.source.strip().endswith("ready_to_hand_in()")
+    text = " ".join(closing.source.split())
+    assert closing.cell_type == "markdown" and "## How to hand in" in closing.source
+    for words in (*HAND_IN_WAYS, f"`{path.name}`", "Restart Kernel and Run All Cells", "Validate"):
+        assert words in text, f"{path.name}: the closing cell no longer says {words!r}"
+    assert text.index("Run the cell below") < text.index("Validate"), "the check comes first; Validate is optional"
+
+
+def test_start_here_says_how_to_check_and_hand_in():
+    nb = nbformat.read(REPO / "notebooks" / "00-start-here.ipynb", as_version=4)
+    text = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
+    for words in (*HAND_IN_WAYS, "## Handing in", "ready_to_hand_in()", "Run All stops"):
+        assert words in text, f"start-here no longer says {words!r}"
