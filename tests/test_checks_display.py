@@ -32,6 +32,7 @@ def kernel_outputs(tmp_path_factory):
         "q0.check(); q0.hint()",
         "q0.check()",  # the last value on its own is shown once, not twice
         "from csworkbook import describe\ndescribe('survey_responses')",
+        "from csworkbook.checks.measuring_satisfaction import q1\nq1.check()\nq1.hint()",
         folder=tmp_path_factory.mktemp("kernel"),
     )
 
@@ -42,6 +43,13 @@ def test_an_uncommented_hint_line_no_longer_hides_the_check(kernel_outputs):
         assert len(shown) == 2, shown
         assert "Not yet:" in shown[0] and "Warm-up" in shown[0]
         assert "Hint:" in shown[1]
+
+
+def test_the_class_report_still_counts_hints_from_what_a_notebook_saves(kernel_outputs):
+    from csworkbook.trainer.reports import HINT
+
+    plain = [o["data"]["text/plain"] for o in kernel_outputs[4] if "text/plain" in o.get("data", {})]
+    assert [HINT.findall(text) for text in plain] == [[], [("Task 1", "1")]]
 
 
 def test_a_check_on_its_own_is_shown_once(kernel_outputs):
