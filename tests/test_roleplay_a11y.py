@@ -102,6 +102,16 @@ def _contrast(a: str, b: str) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
+def _focus_ring(page) -> dict:
+    """The focused control's outline, its own background and the first solid background behind it."""
+    return page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        let bg = 'rgba(0, 0, 0, 0)', n = e.parentElement;
+        while (n && /rgba\\(.*, 0\\)|transparent/.test(bg)) { bg = getComputedStyle(n).backgroundColor;
+                                                              n = n.parentElement; }
+        return {theme: document.body.dataset.jpThemeName, style: s.outlineStyle,
+                width: parseFloat(s.outlineWidth), color: s.outlineColor, button: s.backgroundColor, page: bg}; }""")
+
+
 def _active(page) -> dict:
     return page.evaluate(_ACTIVE)
 
@@ -161,16 +171,16 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
             assert from_above <= 6 and from_below <= 8, (from_above, from_below)
 
             # The focus ring, measured on the focused reply: thick, and 3:1 against the button and the page.
-            ring = page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
-                let bg = 'rgba(0, 0, 0, 0)', n = e.parentElement;
-                while (n && /rgba\\(.*, 0\\)|transparent/.test(bg)) { bg = getComputedStyle(n).backgroundColor;
-                                                                      n = n.parentElement; }
-                return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor,
-                        button: s.backgroundColor, page: bg}; }""")
-            print(f"focus ring: {ring}")
-            assert ring["style"] != "none" and ring["width"] >= 3, ring
-            assert _contrast(ring["color"], ring["button"]) >= 3, ring
-            assert _contrast(ring["color"], ring["page"]) >= 3, ring
+            for theme in ("JupyterLab Dark", "JupyterLab Light"):
+                ring = _focus_ring(page)
+                print(f"focus ring: {ring}")
+                assert ring["style"] != "none" and ring["width"] >= 3, ring
+                assert _contrast(ring["color"], ring["button"]) >= 3, ring
+                assert _contrast(ring["color"], ring["page"]) >= 3, ring
+                page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
+                page.wait_for_function("(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000)
+                page.locator("button.csw-choice").first.focus()
+            assert _active(page)["text"] == engine.choices[0].text
             _assert_no_axe_violations(page, "at the start")
 
             live = page.locator(f"{WIDGET} [aria-live='polite']")

@@ -26,8 +26,9 @@ from .model import MOODS, Scenario
 
 __all__ = ["RolePlay", "RolePlayPicker"]
 
-# The focus ring is near-black with a white band inside it, so it stands out (well over 3:1)
-# against the light grey buttons, a white page and JupyterLab's dark theme alike.
+# The focus ring takes the theme's main text colour (near-black in the light theme, near-white in
+# the dark one) with a band of the page colour inside it, so it stands out well over 3:1 against
+# the buttons and the page in either theme; the fallbacks are for pages without JupyterLab's theme.
 _CSS = """
 <style>
 .csw-roleplay { max-width: 860px; font-size: 14px; }
@@ -44,7 +45,8 @@ _CSS = """
 .csw-roleplay .csw-path textarea { font-family: var(--jp-code-font-family, monospace); }
 .csw-roleplay button:focus-visible, .csw-roleplay textarea:focus-visible, .csw-roleplay select:focus-visible,
 .csw-roleplay button:focus, .csw-roleplay textarea:focus, .csw-roleplay select:focus {
-  outline: 3px solid #111111 !important; outline-offset: 2px; box-shadow: 0 0 0 2px #ffffff; }
+  outline: 3px solid var(--jp-ui-font-color0, #111111) !important; outline-offset: 2px;
+  box-shadow: 0 0 0 2px var(--jp-layout-color0, #ffffff); }
 .csw-roleplay .csw-sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
   clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
 </style>
