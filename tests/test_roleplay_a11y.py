@@ -8,6 +8,7 @@ not written into the test.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import secrets
@@ -147,6 +148,7 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 720})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab["url"])
         page = context.new_page()
         try:
             page.goto(f"{lab['url']}/lab/tree/roleplay-a11y.ipynb?token={lab['token']}", timeout=60_000)
@@ -225,6 +227,11 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
                                      " return t.value.slice(t.selectionStart, t.selectionEnd); }")
             assert selected == repr(best)
             page.keyboard.press("Control+C")
+            try:  # a browser may refuse clipboard reads to a page; then the paste below is skipped, with a word
+                copied = page.evaluate("navigator.clipboard.readText()")
+            except Exception as exc:  # noqa: BLE001
+                copied = None
+                print(f"clipboard not readable here, paste not tried: {str(exc).splitlines()[0]}")
             page.keyboard.type("x")  # a stray key must not change what the learner copies
             page.wait_for_function("(want) => document.activeElement.value === want", arg=repr(best), timeout=10_000)
 
@@ -255,6 +262,23 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
                 " return r.top >= 0 && r.bottom <= window.innerHeight && !!hit && e.contains(hit); }",
                 timeout=10_000)
             page.screenshot(path=str(lab["tmp"] / "roleplay-a11y.png"), full_page=True)
+
+            if copied is not None:
+                # What was copied pastes into an answer cell as the path itself.
+                assert copied == repr(best)
+                page.evaluate("() => { const nb = window.jupyterapp.shell.currentWidget.content;"
+                              " nb.activeCellIndex = 3; nb.mode = 'edit'; }")
+                page.wait_for_function("() => document.activeElement.closest('.jp-Notebook-cell.jp-mod-active')",
+                                       timeout=10_000)
+                page.keyboard.press("End")
+                page.keyboard.press("Backspace")
+                page.keyboard.press("Backspace")
+                page.keyboard.press("Control+V")
+                page.wait_for_function("() => window.jupyterapp.shell.currentWidget.content.activeCell"
+                                       ".model.sharedModel.getSource().endsWith(']')", timeout=10_000)
+                source = page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCell"
+                                       ".model.sharedModel.getSource()")
+                assert source.startswith("my_path = ") and ast.literal_eval(source[len("my_path = "):]) == best
         finally:
             context.close()
             browser.close()
