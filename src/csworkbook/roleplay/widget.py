@@ -67,7 +67,6 @@ class RolePlay(w.VBox):
 
     def __init__(self, scenario: Scenario | str, save_dir: str | Path = "roleplay-transcripts"):
         self.session = Session(scenario)
-        self._last_press = float("-inf")
         self.scenario = self.session.scenario
         self.save_dir = Path(save_dir)
         s = self.scenario
@@ -112,7 +111,7 @@ class RolePlay(w.VBox):
         self.path_box.add_class("csw-path")
         self.path_box.observe(self._keep_path, names="value")
         self.restart_button = w.Button(description="Start again", tooltip="Restart this role-play from the beginning",
-                                       layout=w.Layout(width="auto"))
+                                       layout=w.Layout(width="auto", align_self="flex-start"))
         self.save_md_button = w.Button(description="Save transcript (Markdown)",
                                        tooltip="Save the conversation as a Markdown file", layout=w.Layout(width="auto"))
         self.save_json_button = w.Button(description="Save transcript (JSON)",
@@ -131,28 +130,16 @@ class RolePlay(w.VBox):
 
     def _make_reply_button(self) -> w.Button:
         button = w.Button(layout=w.Layout(width="100%", height="auto"))
-        button.add_class("csw-choice")
         button.choice_id = None
-        button.on_click(self._on_reply_press)
+        button.on_click(lambda b: b.choice_id and self._choose(b.choice_id))
         return button
-
-    # A press this soon after the last one is a double-click or a held key, not a new decision:
-    # the button under the pointer already shows the next reply, which the learner has not read.
-    double_press_guard = 0.4
-
-    def _on_reply_press(self, button: w.Button) -> None:
-        now = time.monotonic()
-        if button.choice_id is None or now - self._last_press < self.double_press_guard:
-            return
-        self._last_press = now
-        self._choose(button.choice_id)
 
     # -- actions ------------------------------------------------------------------
     def click(self, choice_id: str) -> None:
         """Press the button for a reply (what a learner's click does)."""
         for button in self.choice_buttons:
             if button.choice_id == choice_id:
-                self._choose(choice_id)  # a deliberate call: no double-press guard
+                button.click()
                 return
         raise ValueError(f"no reply {choice_id!r} on screen; showing: {[b.choice_id for b in self.choice_buttons]}")
 
@@ -228,9 +215,12 @@ class RolePlay(w.VBox):
             button.description = button.tooltip = choice.text
             button.choice_id = choice.id
             button.layout.display = None
+            button.add_class("csw-choice")
         for button in self._reply_pool[len(choices):]:
+            # Hidden and without the reply class, so `button.csw-choice` finds only the replies on screen.
             button.choice_id = None
             button.layout.display = "none"
+            button.remove_class("csw-choice")
         self.choice_buttons = self._reply_pool[:len(choices)]
         self.prompt.layout.display = "none" if session.ended else None
 
