@@ -128,8 +128,27 @@ def _focus_ring(page) -> dict:
         let bg = 'rgba(0, 0, 0, 0)', n = e.parentElement;
         while (n && /rgba\\(.*, 0\\)|transparent/.test(bg)) { bg = getComputedStyle(n).backgroundColor;
                                                               n = n.parentElement; }
-        return {theme: document.body.dataset.jpThemeName, style: s.outlineStyle,
-                width: parseFloat(s.outlineWidth), color: s.outlineColor, button: s.backgroundColor, page: bg}; }""")
+        const r = e.getBoundingClientRect(), grow = parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth);
+        let clippedBy = null;  // the first ancestor that hides part of the ring
+        for (let a = e.parentElement; a && a !== document.body && !clippedBy; a = a.parentElement) {
+            const cs = getComputedStyle(a);
+            if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+            const ar = a.getBoundingClientRect();
+            if (r.left - grow < ar.left - 0.5 || r.right + grow > ar.right + 0.5
+                || r.top - grow < ar.top - 0.5 || r.bottom + grow > ar.bottom + 0.5)
+                clippedBy = a.tagName + '.' + String(a.className).slice(0, 80) + ' ' + JSON.stringify([r.left - grow, r.top - grow, r.right + grow, r.bottom + grow, ar.left, ar.top, ar.right, ar.bottom]);
+        }
+        return {theme: document.body.dataset.jpThemeName, style: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                color: s.outlineColor, button: s.backgroundColor, page: bg, clippedBy}; }""")
+
+
+def _assert_ring_visible(page, where: str) -> dict:
+    ring = _focus_ring(page)
+    assert ring["style"] != "none" and ring["width"] >= 3, f"{where}: {ring}"
+    assert _contrast(ring["color"], ring["button"]) >= 3, f"{where}: {ring}"
+    assert _contrast(ring["color"], ring["page"]) >= 3, f"{where}: {ring}"
+    assert ring["clippedBy"] is None, f"{where}: part of the focus ring is hidden: {ring}"
+    return ring
 
 
 def _active(page) -> dict:
@@ -193,11 +212,7 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
 
             # The focus ring, measured on the focused reply: thick, and 3:1 against the button and the page.
             for theme in ("JupyterLab Dark", "JupyterLab Light"):
-                ring = _focus_ring(page)
-                print(f"focus ring: {ring}")
-                assert ring["style"] != "none" and ring["width"] >= 3, ring
-                assert _contrast(ring["color"], ring["button"]) >= 3, ring
-                assert _contrast(ring["color"], ring["page"]) >= 3, ring
+                print(f"focus ring: {_assert_ring_visible(page, 'on the first reply')}")
                 page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
                 page.wait_for_function("(t) => document.body.dataset.jpThemeName === t", arg=theme, timeout=30_000)
                 page.locator("button.csw-choice").first.focus()
@@ -238,6 +253,7 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
             assert engine.ended and engine.path == best
             now = _active(page)
             assert now["tag"] == "TEXTAREA" and now["text"] == repr(best), now
+            _assert_ring_visible(page, "on the path box")
             assert engine.node.ending.title in _live_text(page)
             page.keyboard.press("Control+A")
             selected = page.evaluate("() => { const t = document.activeElement;"
@@ -273,6 +289,7 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
             page.wait_for_function(f"() => ({FIRST_REPLY})(document.activeElement)", timeout=30_000)
             engine.restart()
             assert _active(page)["text"] == engine.choices[0].text
+            _assert_ring_visible(page, "on the first reply after Start again")
             page.wait_for_function(
                 "() => { const e = document.activeElement, r = e.getBoundingClientRect();"
                 " const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 10));"

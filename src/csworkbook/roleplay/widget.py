@@ -32,6 +32,9 @@ __all__ = ["RolePlay", "RolePlayPicker"]
 _CSS = """
 <style>
 .csw-roleplay { max-width: 860px; font-size: 14px; }
+/* room for the focus ring, which the widget boxes and the output area would otherwise cut off */
+.csw-roleplay, .csw-roleplay .widget-box { overflow: visible; }
+.csw-roleplay { padding: 8px; box-sizing: border-box; }
 .csw-roleplay .csw-line { margin: 6px 0; padding: 8px 12px; border-radius: 8px; background: #f1f3f4; color: #1a1a1a; }
 .csw-roleplay .csw-you { margin: 6px 0 6px 48px; padding: 8px 12px; border-radius: 8px; background: #e3f2fd; color: #0d2a4a; }
 .csw-roleplay .csw-feedback { margin: 6px 0; padding: 8px 12px; border-left: 4px solid #7a5c00; background: #fff8e1; color: #3d2e00; }
