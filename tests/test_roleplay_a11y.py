@@ -164,6 +164,26 @@ def _assert_no_axe_violations(page, when: str) -> None:
     assert results.violations_count == 0, f"axe-core, {when}:\n{results.generate_report()}"
 
 
+def _assert_live_in_accessibility_tree(page, reaction: str) -> None:
+    """Chromium's own accessibility tree, which screen readers read, has a polite status holding the reaction."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {n["nodeId"]: n for n in nodes}
+
+    def text_under(node) -> str:
+        parts = [str(node.get("name", {}).get("value", ""))]
+        parts += [text_under(by_id[c]) for c in node.get("childIds", []) if c in by_id]
+        return " ".join(p for p in parts if p)
+
+    live = [n for n in nodes if n.get("role", {}).get("value") == "status"
+            and {p["name"]: p["value"].get("value") for p in n.get("properties", [])}.get("live") == "polite"]
+    texts = [" ".join(text_under(n).split()) for n in live]
+    assert any(" ".join(reaction.split())[:60] in t for t in texts), f"polite status regions: {texts}"
+
+
 def _tab_until(page, key: str, predicate: str, limit: int = 40) -> int:
     """Press `key` until `predicate` (a JS function of the active element) holds; return how many presses."""
     for presses in range(1, limit + 1):
@@ -248,6 +268,7 @@ def test_a_keyboard_only_learner_plays_to_an_ending_and_hears_every_reaction(lab
                     assert now["text"] == engine.choices[0].text, f"after reply {step + 1}, focus is on {now}"
                 if step == 0:
                     _assert_no_axe_violations(page, "after the first reply")
+                    _assert_live_in_accessibility_tree(page, reaction)
 
             # The ending: focus on the path box, the path in it, copyable by keyboard.
             assert engine.ended and engine.path == best
