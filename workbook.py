@@ -147,19 +147,21 @@ def lab_learner(extra: list[str]) -> int:
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
         p for p in [launch["config_dir"], os.environ.get("JUPYTER_CONFIG_PATH", "")] if p)
     say(f"opening JupyterLab in {workspace} (your own copies of the notebooks); stop it with Ctrl+C")
-    return exec_lab([f"--ServerApp.root_dir={workspace}", f"--ServerApp.default_url={launch['default_url']}",
-                     f"--LabApp.app_settings_dir={launch['settings_dir']}", *extra], env)
+    # Run from the workspace, not the course: nbgrader's learner tools read nbgrader_config.py
+    # from the working folder, and the course's is the trainer's (its exchange, its gradebook).
+    return exec_lab([f"--ServerApp.root_dir={workspace}", f"--LabApp.default_url={launch['default_url']}",
+                     f"--LabApp.app_settings_dir={launch['settings_dir']}", *extra], env, cwd=workspace)
 
 
 def lab_trainer(extra: list[str]) -> int:
     """The trainer's JupyterLab: the course folder, with every nbgrader tool."""
     say(f"opening the trainer's JupyterLab in {ROOT} (source/, release/, and Formgrader in the "
         "Nbgrader menu); stop it with Ctrl+C")
-    return exec_lab([f"--ServerApp.root_dir={ROOT}", "--ServerApp.default_url=/lab", *extra], environment())
+    return exec_lab([f"--ServerApp.root_dir={ROOT}", "--LabApp.default_url=/lab", *extra], environment(), cwd=ROOT)
 
 
-def exec_lab(args: list[str], env: dict[str, str]) -> int:
-    os.chdir(ROOT)
+def exec_lab(args: list[str], env: dict[str, str], cwd: Path) -> int:
+    os.chdir(cwd)
     args = [str(BIN / "jupyter"), "lab", *args]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         args.append("--allow-root")

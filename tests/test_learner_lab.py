@@ -72,7 +72,10 @@ def learner_lab(tmp_path_factory):
 @pytest.fixture(scope="module")
 def exchange_lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("exchange")
-    (tmp / "exchange").mkdir()
+    # The trainer has released topic 07 into the exchange (nbgrader's folder layout).
+    outbound = tmp / "exchange" / "customer-service-workbook" / "outbound" / "07-measuring-satisfaction"
+    outbound.mkdir(parents=True)
+    shutil.copy2(REPO / "release" / TOPIC, outbound)
     with running_lab(workbook_lab(), learner_env(tmp, tmp / "ws", exchange=tmp / "exchange"), tmp) as server:
         yield server
 
@@ -96,19 +99,28 @@ def browser():
             b.close()
 
 
-def open_lab(browser, server, path=""):
+def open_lab(browser, server, first=None):
+    """The page a learner's browser opens: the server's front door, which sends it to default_url.
+
+    first: the file the launch opens first; waited for, so that it does not open over a later one.
+    """
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{server['url']}/lab{path}?token={server['token']}", timeout=60_000)
+    page.goto(f"{server['url']}/?token={server['token']}", timeout=60_000)
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell"
                            " && document.querySelector('.lm-MenuBar-item')", timeout=90_000)
     page.wait_for_function("() => window.jupyterapp.restored !== undefined", timeout=30_000)
     page.evaluate("window.jupyterapp.restored")
+    if first:
+        page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget;"
+                               f" return w && w.context && w.context.path === {first!r}; }}", timeout=60_000)
     return page
 
 
 def open_topic(page):
     page.evaluate(f"window.jupyterapp.commands.execute('docmanager:open', {{path: {TOPIC!r}}})")
-    page.locator(".jp-NotebookPanel-toolbar").last.wait_for(state="visible", timeout=60_000)
+    page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget;"
+                           f" return w && w.context && w.context.path === {TOPIC!r}; }}", timeout=60_000)
+    page.locator(".jp-NotebookPanel-toolbar:visible").wait_for(timeout=60_000)
 
 
 def menu_titles(page):
@@ -148,9 +160,9 @@ def status(server, path):
 
 
 def test_the_learner_sees_validate_and_none_of_the_trainers_tools(learner_lab, browser):
-    page = open_lab(browser, learner_lab)
+    page = open_lab(browser, learner_lab, first="WHAT-IS-NEW.md")
     open_topic(page)
-    toolbar = page.locator(".jp-NotebookPanel-toolbar").last
+    toolbar = page.locator(".jp-NotebookPanel-toolbar:visible")
     toolbar.get_by_text("Validate").wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(3000)  # time for any late pop-up to appear
     assert "Nbgrader" not in menu_titles(page)
@@ -171,25 +183,28 @@ def test_after_an_update_the_lab_opens_what_it_brought_and_the_learners_work_is_
     assert any("written by the learner" in "".join(c["source"]) for c in mine["cells"])
     copies = sorted(p.name for p in (workspace / "updates").iterdir())
     assert len(copies) == 1 and copies[0].endswith(" 07-measuring-satisfaction.ipynb"), copies
-    page = open_lab(browser, learner_lab)
+    page = open_lab(browser, learner_lab, first="WHAT-IS-NEW.md")
     heading = page.locator(".jp-RenderedMarkdown h1", has_text="What is new in your workbook")
     heading.wait_for(state="visible", timeout=60_000)
-    page_text = page.locator(".jp-RenderedMarkdown").last.inner_text()
+    page_text = page.locator(".jp-RenderedMarkdown", has=page.locator("h1", has_text="What is new")).inner_text()
     assert f"updates/{copies[0]}" in page_text
     assert "07-measuring-satisfaction/07-measuring-satisfaction.ipynb" in page_text
-    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=copies[0][:10])
-    page.evaluate(f"window.jupyterapp.commands.execute('docmanager:open', {{path: 'updates/{copies[0]}'}})")
-    tab.first.wait_for(state="visible", timeout=60_000)  # the tab starts with the date: told apart at a glance
+    # Its link opens the new version, in a tab that starts with the date: told apart at a glance.
+    page.locator(".jp-RenderedMarkdown a", has_text=f"updates/{copies[0]}").click()
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=copies[0][:13])
+    tab.first.wait_for(state="visible", timeout=60_000)
+    assert page.evaluate("window.jupyterapp.shell.currentWidget.context.path") == f"updates/{copies[0]}"
     assert problems_on_screen(page) == []
 
 
 def test_with_an_exchange_the_learner_has_a_working_assignment_list(exchange_lab, browser):
-    page = open_lab(browser, exchange_lab)
+    page = open_lab(browser, exchange_lab, first="00-start-here.ipynb")
     assert menu_items(page, "Nbgrader") == ["Assignment List"]
     assert CREATE_ASSIGNMENT_TAB not in side_tabs(page)
     page.evaluate("window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
-    page.locator("#nbgrader-assignment-list").wait_for(state="visible", timeout=60_000)
-    page.wait_for_timeout(3000)
+    assignments = page.locator("#nbgrader-assignment-list")
+    assignments.get_by_text("07-measuring-satisfaction").first.wait_for(state="visible", timeout=60_000)
+    assert "customer-service-workbook" in assignments.inner_text()
     assert problems_on_screen(page) == []
     assert status(exchange_lab, "/formgrader") == 404
 

@@ -109,8 +109,28 @@ def find_exchange(workspace: Path, environ: dict[str, str] | None = None) -> str
     return root if Path(root).is_dir() else None
 
 
-def write_learner_config(config_dir: str | Path, exchange: str | None = None) -> list[str]:
-    """Write the learner's settings into config_dir; return what they hide, in words."""
+def course_settings_for_learners(course: Path) -> dict:
+    """What Validate needs from the course's nbgrader_config.py: its course id and time limits.
+
+    Not the rest: the exchange, the gradebook and the sandbox there are the trainer's.
+    """
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = course / "nbgrader_config.py"
+    if not path.is_file():
+        return {}
+    config = PyFileConfigLoader(path.name, path=str(course)).load_config()
+    kept = {section: dict(config[section]) for section in ("Execute", "ExecutePreprocessor") if section in config}
+    if "CourseDirectory" in config and "course_id" in config.CourseDirectory:
+        kept["CourseDirectory"] = {"course_id": config.CourseDirectory.course_id}
+    return kept
+
+
+def write_learner_config(config_dir: str | Path, exchange: str | None = None, nbgrader: dict | None = None) -> list[str]:
+    """Write the learner's settings into config_dir; return what they hide, in words.
+
+    nbgrader: settings for nbgrader's learner tools (see course_settings_for_learners).
+    """
     config_dir = Path(config_dir)
     plugins = dict(TRAINER_PLUGINS)
     server_off = list(TRAINER_SERVER_EXTENSIONS)
@@ -129,9 +149,12 @@ def write_learner_config(config_dir: str | Path, exchange: str | None = None) ->
     extensions[LEARNER_KEEPS] = True
     server = {"ServerApp": {"jpserver_extensions": extensions}}
     (server_d / "csworkbook-learner.json").write_text(json.dumps(server, indent=1) + "\n")
-    nbgrader_json = config_dir / "nbgrader_config.json"
+    nbgrader_settings = json.loads(json.dumps(nbgrader or {}))
     if exchange and Path(exchange).is_dir():
-        (nbgrader_json).write_text(json.dumps({"Exchange": {"root": exchange}}, indent=1) + "\n")
+        nbgrader_settings["Exchange"] = {"root": exchange}
+    nbgrader_json = config_dir / "nbgrader_config.json"
+    if nbgrader_settings:
+        nbgrader_json.write_text(json.dumps(nbgrader_settings, indent=1) + "\n")
     elif nbgrader_json.exists():
         nbgrader_json.unlink()
     return list(plugins.values())
@@ -155,7 +178,7 @@ def prepare_learner(course: str | Path, workspace: str | Path, environ: dict[str
     print(report.summary(), flush=True)
     exchange = find_exchange(workspace, environ)
     config_dir = workspace / CONFIG_DIR
-    hidden = write_learner_config(config_dir, exchange)
+    hidden = write_learner_config(config_dir, exchange, course_settings_for_learners(course))
     environment_settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings"
     write_settings(config_dir / "lab-settings", environment_settings)
     first = workspace_mod.NEWS if report.news else START_HERE
