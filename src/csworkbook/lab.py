@@ -126,7 +126,8 @@ def course_settings_for_learners(course: Path) -> dict:
     return kept
 
 
-def write_learner_config(config_dir: str | Path, exchange: str | None = None, nbgrader: dict | None = None) -> list[str]:
+def write_learner_config(config_dir: str | Path, exchange: str | None = None,
+                         nbgrader: dict | None = None) -> list[str]:
     """Write the learner's settings into config_dir; return what they hide, in words.
 
     nbgrader: settings for nbgrader's learner tools (see course_settings_for_learners).
