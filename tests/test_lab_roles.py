@@ -86,3 +86,18 @@ def test_the_first_page_is_start_here_then_what_is_new_after_an_update(tmp_path,
     assert second.default_url == "/lab/tree/WHAT-IS-NEW.md"
     assert "the Assignment List is off" in second.describe()
     assert "new: 08-next/08-next.ipynb" in capsys.readouterr().out
+
+
+def test_a_hub_gets_the_settings_folder_from_one_command(tmp_path):
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    repo = __import__("pathlib").Path(__file__).resolve().parents[1]
+    out = tmp_path / "hub-learner"
+    assert lab.main(["--config-only", str(out), "--exchange", str(exchange), "--course", str(repo)]) == 0
+    assert "@jupyter/nbgrader:formgrader" in disabled(out)
+    assert "@jupyter/nbgrader:assignment-list" not in disabled(out)
+    nbgrader = json.loads((out / "nbgrader_config.json").read_text())
+    assert nbgrader["Exchange"] == {"root": str(exchange)}
+    assert nbgrader["CourseDirectory"] == {"course_id": "customer-service-workbook"}
+    assert nbgrader["Execute"]["timeout"] == 60
+    assert lab.main(["--config-only", str(out), "--exchange", str(tmp_path / "missing")]) == 1

@@ -20,7 +20,8 @@ only where the course has an exchange: the folder ``CSWORKBOOK_EXCHANGE`` names,
 or the exchange nbgrader's own configuration names if that folder exists (as on
 a JupyterHub set up for nbgrader), or an exchange other than nbgrader's
 folder one. On a hub, point the single-user server's ``JUPYTER_CONFIG_PATH`` at
-a folder made by ``write_learner_config``.
+a folder made by ``python -m csworkbook.lab --config-only DIR --exchange PATH``
+(or ``write_learner_config``).
 
 The trainer's launch (``workbook.py lab --trainer``) uses none of this.
 """
@@ -188,18 +189,33 @@ def prepare_learner(course: str | Path, workspace: str | Path, environ: dict[str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m csworkbook.lab",
-                                     description="prepare the learner's JupyterLab (used by `workbook.py lab`)")
-    parser.add_argument("--course", required=True, help="the course folder (release/, notebooks/)")
-    parser.add_argument("--workspace", required=True, help="the learner's workspace folder")
-    parser.add_argument("--write", required=True, help="where to write the launch's settings as JSON")
+    parser = argparse.ArgumentParser(
+        prog="python -m csworkbook.lab",
+        description="prepare the learner's JupyterLab: `--course --workspace --write` is what "
+                    "`workbook.py lab` runs; `--config-only DIR` writes only the settings folder, "
+                    "for a JupyterHub's JUPYTER_CONFIG_PATH")
+    parser.add_argument("--course", help="the course folder (release/, notebooks/, nbgrader_config.py)")
+    parser.add_argument("--workspace", help="the learner's workspace folder")
+    parser.add_argument("--write", help="where to write the launch's settings as JSON")
+    parser.add_argument("--config-only", metavar="DIR", help="write the learner's settings into DIR, nothing else")
+    parser.add_argument("--exchange", help="with --config-only: the exchange folder (keeps the Assignment List)")
     args = parser.parse_args(argv)
     try:
+        if args.config_only:
+            if args.exchange and not Path(args.exchange).is_dir():
+                raise ExchangeError(f"--exchange {args.exchange}: that is not a folder")
+            course = course_settings_for_learners(Path(args.course)) if args.course else {}
+            hidden = write_learner_config(args.config_only, args.exchange, course)
+            print(f"{args.config_only}: the learner's settings (hidden: {', '.join(hidden)})")
+            return 0
+        if not (args.course and args.workspace and args.write):
+            parser.error("give --course, --workspace and --write (or --config-only DIR)")
         launch = prepare_learner(args.course, args.workspace)
-    except (ExchangeError, ValueError) as error:
+    except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(launch.describe(), flush=True)
+    Path(args.write).parent.mkdir(parents=True, exist_ok=True)
     Path(args.write).write_text(json.dumps({
         "config_dir": str(launch.config_dir), "settings_dir": str(launch.settings_dir),
         "default_url": launch.default_url, "exchange": launch.exchange}, indent=1))
