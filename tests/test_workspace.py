@@ -227,3 +227,13 @@ def test_a_damaged_record_is_reported_by_name(nb_course, tmp_path):
     (ws / MANIFEST).write_text("{not json")
     with pytest.raises(ValueError, match=r"\.csworkbook-seeded\.json: the workspace's record"):
         seed(nb_course, ws, today=DAY2)
+
+
+def test_without_a_new_release_a_learners_notebook_gets_no_copy(nb_course, tmp_path):
+    ws = tmp_path / "ws"
+    seed(nb_course, ws, today=DAY1)
+    (ws / "07-topic" / "07-topic.ipynb").write_text(notebook(("markdown", "# Topic"), ("code", "answer = 42")))
+    again = seed(nb_course, ws, today=DAY2)
+    assert again.kept == ["07-topic/07-topic.ipynb"]
+    assert not again.changed and again.news is None
+    assert not (ws / "updates").exists() and not (ws / NEWS).exists()

@@ -173,6 +173,8 @@ def seed(course: str | Path, workspace: str | Path, today: date | None = None) -
             report.updated.append(rel)
             continue
         report.kept.append(rel)
+        if manifest.get(rel, {}).get("file") == given["file"]:
+            continue  # they have written in the version we gave them, and there is no newer one
         _offer(src, rel, given, workspace, manifest, report, today)
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
     if report.changed and not report.first_time:
