@@ -157,7 +157,10 @@ def lab_trainer(extra: list[str]) -> int:
     """The trainer's JupyterLab: the course folder, with every nbgrader tool."""
     say(f"opening the trainer's JupyterLab in {ROOT} (source/, release/, and Formgrader in the "
         "Nbgrader menu); stop it with Ctrl+C")
-    return exec_lab([f"--ServerApp.root_dir={ROOT}", "--LabApp.default_url=/lab", *extra], environment(), cwd=ROOT)
+    # Collaboration's document store goes where the server runs: keep it out of the course folder.
+    store = f"--SQLiteYStore.db_path={VENV / 'trainer-ystore.db'}"
+    return exec_lab([f"--ServerApp.root_dir={ROOT}", "--LabApp.default_url=/lab", store, *extra],
+                    environment(), cwd=ROOT)
 
 
 def exec_lab(args: list[str], env: dict[str, str], cwd: Path) -> int:

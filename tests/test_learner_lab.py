@@ -85,7 +85,7 @@ def trainer_lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("trainer")
     env = private_env(tmp)
     env.pop("JUPYTER_CONFIG_PATH", None)
-    # Collaboration's document store would otherwise be written into the course folder.
+    # A private document store for collaboration (the launch's own is in .venv/).
     ystore = f"--SQLiteYStore.db_path={tmp / 'ystore.db'}"
     with running_lab(workbook_lab("--trainer", ystore), env, tmp) as server:
         yield server
