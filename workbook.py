@@ -2,6 +2,8 @@
 """Set up the workbook and run it: the two commands of the README's quick start.
 
     python3 workbook.py lab     set everything up, then open the workbook in JupyterLab
+                                (the learner's: `lab --trainer` opens the course folder with
+                                nbgrader's trainer tools, Formgrader and Create Assignment)
     python3 workbook.py test    set everything up, then run every test
 
 Everything is installed into .venv/ inside this folder; nothing outside it is
@@ -28,6 +30,7 @@ Other commands:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -124,20 +127,50 @@ def run(cmd: list[str]) -> int:
 
 
 def cmd_lab(extra: list[str]) -> int:
+    if "--trainer" in extra:
+        return lab_trainer([arg for arg in extra if arg != "--trainer"])
+    return lab_learner(extra)
+
+
+def lab_learner(extra: list[str]) -> int:
+    """The learner's JupyterLab: their workspace, Validate, and none of the trainer's tools."""
     # CSWORKBOOK_WORKSPACE lets a learner (or a test) keep their work somewhere else.
     workspace = Path(os.environ.get("CSWORKBOOK_WORKSPACE", ROOT / "workspace")).resolve()
-    code = run(["csworkbook", "workspace", "--into", str(workspace)])
+    launch_file = workspace / ".csworkbook" / "launch.json"
+    # Seeds the workspace and writes the learner's settings (see src/csworkbook/lab.py).
+    code = run(["python", "-m", "csworkbook.lab", "--course", str(ROOT), "--workspace", str(workspace),
+                "--write", str(launch_file)])
     if code:
         return code
+    launch = json.loads(launch_file.read_text())
+    env = environment()
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in [launch["config_dir"], os.environ.get("JUPYTER_CONFIG_PATH", "")] if p)
     say(f"opening JupyterLab in {workspace} (your own copies of the notebooks); stop it with Ctrl+C")
-    os.chdir(ROOT)
-    args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={workspace}",
-            "--ServerApp.default_url=/lab/tree/00-start-here.ipynb", *extra]
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+    # Run from the workspace, not the course: nbgrader's learner tools read nbgrader_config.py
+    # from the working folder, and the course's is the trainer's (its exchange, its gradebook).
+    return exec_lab([f"--ServerApp.root_dir={workspace}", f"--LabApp.default_url={launch['default_url']}",
+                     f"--LabApp.app_settings_dir={launch['settings_dir']}", *extra], env, cwd=workspace)
+
+
+def lab_trainer(extra: list[str]) -> int:
+    """The trainer's JupyterLab: the course folder, with every nbgrader tool."""
+    say(f"opening the trainer's JupyterLab in {ROOT} (source/, release/, and Formgrader in the "
+        "Nbgrader menu); stop it with Ctrl+C")
+    # Collaboration's document store goes where the server runs: keep it out of the course folder.
+    store = f"--SQLiteYStore.db_path={VENV / 'trainer-ystore.db'}"
+    return exec_lab([f"--ServerApp.root_dir={ROOT}", "--LabApp.default_url=/lab", store, *extra],
+                    environment(), cwd=ROOT)
+
+
+def exec_lab(args: list[str], env: dict[str, str], cwd: Path) -> int:
+    os.chdir(cwd)
+    args = [str(BIN / "jupyter"), "lab", *args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         args.append("--allow-root")
     if os.name == "nt":
-        return subprocess.run(args, env=environment()).returncode
-    os.execve(args[0], args, environment())  # hand the terminal to JupyterLab
+        return subprocess.run(args, env=env).returncode
+    os.execve(args[0], args, env)  # hand the terminal to JupyterLab
 
 
 def cmd_test(extra: list[str]) -> int:

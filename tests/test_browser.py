@@ -6,40 +6,13 @@ On a machine without Chromium this test skips and says why; under CI it must run
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ON_CI = os.environ.get("CI", "").lower() == "true"
-
-if CHROMIUM is None:
-    if ON_CI:
-        pytest.fail("CI must run the browser test, but Chromium is not installed: .ci/run should install it "
-                    "(apt-get install chromium)", pytrace=False)
-    pytest.skip("Chromium is not installed (apt-get install chromium); the browser test runs in CI",
-                allow_module_level=True)
+from browser_lab import CHROMIUM, LAUNCH_ARGS, REPO, jupyter_lab_command, private_env, running_lab
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,32 +22,8 @@ def lab(tmp_path_factory):
     root = tmp / "root"
     root.mkdir()
     shutil.copy2(REPO / "notebooks" / "workshop" / "roleplays.ipynb", root / "roleplays.ipynb")
-    port, token = _free_port(), secrets.token_hex(12)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"),
-               IPYTHONDIR=str(tmp / "ipy"), JUPYTER_DATA_DIR=str(tmp / "data"))
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True", "--allow-root"]
-    log = open(tmp / "lab.log", "w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pytest.fail(f"JupyterLab did not start:\n{(tmp / 'lab.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-    yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": root, "tmp": tmp}
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    with running_lab([*jupyter_lab_command(), f"--ServerApp.root_dir={root}"], private_env(tmp), tmp) as server:
+        yield {**server, "root": root, "tmp": tmp}
 
 
 @pytest.mark.timeout(300)
