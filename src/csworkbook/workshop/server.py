@@ -68,6 +68,12 @@ def serve(session_dir: Path, port: int = DEFAULT_PORT, ip: str = "127.0.0.1", op
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     say(f"workshop: starting Voilà on port {port} (a few seconds)...")
     proc = subprocess.Popen(voila_command(port, ip), env=env, start_new_session=True)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    # Stopped by a signal (a service manager, a test, `kill`), Voilà and its kernels go too.
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         wait_until_up(port, proc)
         where = urls(port, ip)
@@ -83,6 +89,7 @@ def serve(session_dir: Path, port: int = DEFAULT_PORT, ip: str = "127.0.0.1", op
         say("workshop: stopping")
         return 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
