@@ -273,3 +273,34 @@ def test_facilitator_polling_thread_shows_a_new_run_without_being_asked(tmp_path
         assert "Bilby" in view.status.value
     finally:
         view.stop()
+
+
+# -- the command's own checks, before anything starts -------------------------------------------
+
+
+def _course(tmp_path):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()  # noqa\n")
+    return tmp_path
+
+
+def test_workshop_command_refuses_a_session_name_that_is_not_a_folder_name(tmp_path, capsys):
+    from csworkbook import cli
+
+    assert cli.main(["--course", str(_course(tmp_path)), "workshop", "--no-browser", "--session", "../other"]) == 2
+    assert "session name '../other' cannot be a folder name" in capsys.readouterr().err
+    assert not (tmp_path / "workshop-sessions").exists()
+
+
+def test_workshop_command_says_when_its_port_is_taken(tmp_path, capsys):
+    import socket
+
+    from csworkbook import cli
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = cli.main(["--course", str(_course(tmp_path)), "workshop", "--no-browser", "--port", str(port)])
+    assert code == 2
+    assert f"port {port} on 127.0.0.1 is not free" in capsys.readouterr().err

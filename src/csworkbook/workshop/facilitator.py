@@ -89,8 +89,10 @@ class FacilitatorView(w.VBox):
         self._thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 10.0) -> None:
         self._stop.set()
+        if self._thread and self._thread is not threading.current_thread():
+            self._thread.join(wait)
 
     # -- drawing ------------------------------------------------------------------------------
     def _draw(self) -> None:

@@ -44,13 +44,13 @@ def urls(port: int, ip: str = "127.0.0.1") -> dict[str, str]:
     return {"team": f"{base}/voila/render/{TEAM_PAGE}", "facilitator": f"{base}/voila/render/{FACILITATOR_PAGE}"}
 
 
-def wait_until_up(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+def wait_until_up(port: int, proc: subprocess.Popen, timeout: float = 120.0, host: str = "127.0.0.1") -> None:
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
             raise RuntimeError(f"Voilà stopped as it started (exit code {proc.returncode}); its messages are above")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            urllib.request.urlopen(f"http://{host}:{port}/", timeout=2)
             return
         except OSError:
             if time.monotonic() > deadline:
@@ -75,7 +75,7 @@ def serve(session_dir: Path, port: int = DEFAULT_PORT, ip: str = "127.0.0.1", op
     # Stopped by a signal (a service manager, a test, `kill`), Voilà and its kernels go too.
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        wait_until_up(port, proc)
+        wait_until_up(port, proc, host="127.0.0.1" if ip in ("", "0.0.0.0") else ip)
         where = urls(port, ip)
         say(f"workshop: session folder {session_dir}")
         say(f"workshop: teams open      {where['team']}")
