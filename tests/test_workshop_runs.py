@@ -304,3 +304,21 @@ def test_workshop_command_says_when_its_port_is_taken(tmp_path, capsys):
         code = cli.main(["--course", str(_course(tmp_path)), "workshop", "--no-browser", "--port", str(port)])
     assert code == 2
     assert f"port {port} on 127.0.0.1 is not free" in capsys.readouterr().err
+
+
+def test_facilitator_menu_shows_one_scenario_at_a_time_and_keeps_the_choice_when_runs_arrive(tmp_path):
+    best, _ = extreme_paths(SCENARIO)
+    other_best, _ = extreme_paths("telephone-standards")
+    _save(tmp_path, "Koala", best.path)
+    run_files.save_run(tmp_path, run_files.build_run(play("telephone-standards", other_best.path), "Wombat"))
+    view = FacilitatorView(tmp_path)
+    assert sorted(v for _, v in view.scenario.options) == sorted([SCENARIO, "telephone-standards"])
+    view.scenario.value = "telephone-standards"
+    assert "Wombat" in view.choices.value and "Koala" not in view.choices.value
+    assert other_best.path[0] in view.choices.value
+    _save(tmp_path, "Echidna", best.path)
+    _save(tmp_path, "Bilby", best.path)
+    view.refresh()
+    assert view.scenario.value == "telephone-standards", "a new run does not switch the facilitator's scenario"
+    view.scenario.value = SCENARIO
+    assert all(team in view.choices.value for team in ("Koala", "Echidna", "Bilby"))

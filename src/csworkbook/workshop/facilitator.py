@@ -48,7 +48,8 @@ class FacilitatorView(w.VBox):
         self.scores = w.HTML()
         self.scenario = w.Dropdown(description="Scenario", options=[], style={"description_width": "80px"},
                                    layout=w.Layout(width="640px"))
-        self.scenario.observe(lambda _c: self._draw_scenario(), names="value")
+        self._choosing = False  # True while the view itself changes the menu
+        self.scenario.observe(lambda _c: None if self._choosing else self._draw_scenario(), names="value")
         self.choices = w.HTML()
         self.choices.add_class("csw-fac-choices")
         self.splits = w.HTML()
@@ -122,9 +123,14 @@ class FacilitatorView(w.VBox):
         options = [(f"{next(r.title for r in runs if r.scenario == s)} ({n} run(s))", s)
                    for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         current = self.scenario.value
-        self.scenario.options = options
-        if options:
-            self.scenario.value = current if current in counts else options[0][1]
+        self._choosing = True
+        try:
+            if list(self.scenario.options) != options:
+                self.scenario.options = options
+            if options:
+                self.scenario.value = current if current in counts else options[0][1]
+        finally:
+            self._choosing = False
         self._draw_scenario()
 
     def _draw_scenario(self) -> None:
@@ -154,9 +160,9 @@ class FacilitatorView(w.VBox):
                 items = []
                 for sp in splits:
                     who = "; ".join(f"<b>{_esc(', '.join(t))}</b> chose <code>{_esc(c)}</code> "
-                                    f"(&ldquo;{_esc(sp.replies[c][:120])}&rdquo;)" for c, t in sp.choices.items())
-                    items.append(f"<li class='csw-split-point'>Reply {sp.step}, after &ldquo;"
-                                 f"{_esc(sp.prompt[:160])}&rdquo;: {who}</li>")
+                                    f"({_esc(sp.replies[c][:160])})" for c, t in sp.choices.items())
+                    items.append(f"<li class='csw-split-point'>Reply {sp.step}, after "
+                                 f"{_esc(sp.prompt[:200])}: {who}</li>")
                 self.splits.value = ("<h3>Stop and discuss: where teams split</h3><ol>" + "".join(items) + "</ol>")
             else:
                 n = len(group)

@@ -144,7 +144,15 @@ def paths_chart(runs: list[Run], scenario: str) -> Figure:
         totals = [0] + [sum(s["scores"].values()) for s in r.steps]
         ax.plot(range(len(totals)), totals, marker=markers[i % len(markers)], color=PALETTE[i % len(PALETTE)],
                 label=f"{labels[r.file]} ({r.outcome})")
+    totals_of = {labels[r.file]: [0] + [sum(s["scores"].values()) for s in r.steps] for r in group}
     for sp in splits:
+        # the reply each team gave where they split, written beside its point
+        k = 0
+        for choice, teams in sp.choices.items():
+            for team in teams:
+                ax.annotate(f"{team}: {choice}", (sp.step, totals_of[team][sp.step]), textcoords="offset points",
+                            xytext=(6, 6 - 11 * k), fontsize=7, color="#333333")
+                k += 1
         ax.axvline(sp.step - 0.5, color="#777777", linestyle=":", linewidth=1)
         ax.text(sp.step - 0.5, ax.get_ylim()[1], f"split at step {sp.step}", fontsize=8, rotation=90,
                 va="top", ha="right", color="#444444")
