@@ -222,6 +222,7 @@ def test_team_page_needs_a_name_then_saves_the_run_and_shows_the_debrief(tmp_pat
     assert app.last_saved is not None and app.last_saved.name in app.saved.value
     saved = run_files.read_run(app.last_saved)
     assert saved.team == "Team Quokka" and saved.path == tuple(worst.path) and saved.outcome == worst.outcome
+    assert saved.started <= saved.finished and saved.seconds is not None  # ISO times in one zone sort as text
     assert "part at <b>reply" in app.debrief.value
     assert bytes(app.chart.value).startswith(b"\x89PNG") and app.end_box.layout.display is None
     app.again_button.click()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import ipywidgets as w
@@ -118,7 +119,8 @@ class TeamApp(w.VBox):
         session = roleplay.session
         team = self.team.value.strip()
         try:
-            record = run_files.build_run(session, team, seconds=time.time() - roleplay.started_at)
+            started = datetime.fromtimestamp(roleplay.started_at, timezone.utc).astimezone().isoformat(timespec="seconds")
+            record = run_files.build_run(session, team, started=started, seconds=time.time() - roleplay.started_at)
             self.last_saved = run_files.save_run(self.session_dir, record)
             self.saved.value = (f"<p role='status'>Your run is saved as <code>{_esc(self.last_saved.name)}</code>: "
                                 "the facilitator can see it now.</p>")
