@@ -323,3 +323,16 @@ def test_facilitator_menu_shows_one_scenario_at_a_time_and_keeps_the_choice_when
     assert view.scenario.value == "telephone-standards", "a new run does not switch the facilitator's scenario"
     view.scenario.value = SCENARIO
     assert all(team in view.choices.value for team in ("Koala", "Echidna", "Bilby"))
+
+
+def test_the_facilitator_notebook_stays_out_of_a_learners_workspace(tmp_path):
+    from pathlib import Path
+
+    from csworkbook import workspace
+
+    repo = Path(__file__).resolve().parents[1]
+    assert (repo / "notebooks" / "trainer" / "facilitator.ipynb").is_file()
+    report = workspace.seed(repo, tmp_path / "ws")
+    assert "workshop/roleplays.ipynb" in report.added
+    assert not [p for p in report.added if "facilitator" in p or p.startswith("trainer/")]
+    assert not (tmp_path / "ws" / "trainer").exists()

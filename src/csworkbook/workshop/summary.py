@@ -194,7 +194,7 @@ def debrief_rows(scenario: str, path: list[str]) -> list[dict]:
     ours, theirs = Session(sc), Session(sc)
     rows, together = [], True
     for i in range(max(len(path), len(best.path))):
-        row = {"step": i + 1, "yours": "", "strongest": "", "same": False, "together": together}
+        row = {"step": i + 1, "yours": "", "strongest": "", "same": False}
         if i < len(path):
             row["yours"] = ours.choose(path[i]).text
         if i < len(best.path):
