@@ -253,6 +253,21 @@ def cmd_scenarios_list(args) -> int:
     return 0
 
 
+def cmd_workshop(args) -> int:
+    from .workshop import runs, server
+
+    root = _course(args)
+    folder = runs.session_dir(runs.check_session_name(args.session or runs.default_session_name()), root)
+    port = args.port if args.port is not None else server.DEFAULT_PORT
+    if not 0 < port < 65536:
+        raise ValueError(f"--port {port} is not a port number (1 to 65535)")
+    try:
+        return server.serve(folder, port=port, ip=args.ip, open_browser=not args.no_browser)
+    except RuntimeError as exc:
+        print(f"csworkbook: {exc}", file=sys.stderr)
+        return 1
+
+
 def _kill_rate(text: str) -> float:
     from .trainer.mutation import check_kill_rate
 
@@ -354,6 +369,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_scenarios_check)
     q = scen.add_parser("list", help="list the shipped scenarios")
     q.set_defaults(func=cmd_scenarios_list)
+
+    p = sub.add_parser("workshop", help="serve the workshop app (Voilà): teams play role-plays, the facilitator "
+                                        "sees every run as it arrives")
+    p.add_argument("--port", type=int, default=None, help="port to serve on (default 8866)")
+    p.add_argument("--no-browser", action="store_true", help="print the addresses but open no browser")
+    p.add_argument("--session", help="session name: its runs go to workshop-sessions/NAME/ in the course "
+                                     "(default: today's date, e.g. 2026-11-24)")
+    p.add_argument("--ip", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 lets teams on "
+                        "other laptops on the same network join)")
+    p.set_defaults(func=cmd_workshop)
     return parser
 
 
