@@ -299,3 +299,53 @@ def test_release_fetch_submit_collect_and_grade_through_the_hub(hub):
         assert submission.code_score == sum(points.values()) - lost
     print(f"\nhub round trip (release, list, fetch, save, submit, collect, grade): {elapsed:.1f} s; "
           f"score {submission.code_score:g} of {submission.max_code_score:g}")
+
+
+# --------------------------------------------------------------------------------------------
+# Kubernetes (Zero to JupyterHub): the files agree with each other; no cluster runs here
+# --------------------------------------------------------------------------------------------
+
+
+def test_zero_to_jupyterhub_values_image_and_exchange_volume_agree(monkeypatch):
+    import yaml
+
+    k8s = HUB / "kubernetes"
+    values = yaml.safe_load((k8s / "values.yaml").read_text())
+    pvc = yaml.safe_load((k8s / "exchange-pvc.yaml").read_text())
+    containerfile = (k8s / "Containerfile").read_text()
+    single = values["singleuser"]
+
+    # One exchange volume, shared: ReadWriteMany, mounted in every pod where nbgrader looks.
+    assert pvc["kind"] == "PersistentVolumeClaim" and pvc["spec"]["accessModes"] == ["ReadWriteMany"]
+    volume = next(v for v in single["storage"]["extraVolumes"]
+                  if v.get("persistentVolumeClaim", {}).get("claimName") == pvc["metadata"]["name"])
+    mount = next(m for m in single["storage"]["extraVolumeMounts"] if m["name"] == volume["name"])
+    assert single["extraEnv"]["CSWORKBOOK_EXCHANGE"] == mount["mountPath"]
+    monkeypatch.delenv("CSWORKBOOK_EXCHANGE", raising=False)
+    from traitlets.config import Config
+
+    config = Config()
+    exec((HUB / "nbgrader_config.py").read_text(), {"get_config": lambda: config})
+    assert config.Exchange.root == mount["mountPath"], "the image's default exchange is the mounted volume"
+    assert config.CourseDirectory.course_id == COURSE_ID
+
+    # The image carries hub/nbgrader_config.py where JUPYTER_CONFIG_PATH points, and the workbook
+    # installed at the locked versions, for the jovyan user the chart runs as.
+    copied = re.search(r"^COPY hub/nbgrader_config\.py (\S+)$", containerfile, re.M)
+    assert copied and str(Path(copied.group(1)).parent) == single["extraEnv"]["JUPYTER_CONFIG_PATH"]
+    assert re.search(rf"^ENV JUPYTER_CONFIG_PATH={re.escape(single['extraEnv']['JUPYTER_CONFIG_PATH'])}$",
+                     containerfile, re.M)
+    install = re.search(r"^RUN pip install .*$", containerfile, re.M).group(0)
+    assert "--constraint constraints.txt" in install and '".[hub]"' in install
+    for copied_in in ("pyproject.toml constraints.txt", "src ./src", "datasets ./datasets"):
+        assert f"COPY {copied_in}" in containerfile
+    assert re.search(r"useradd .*--uid 1000 .*jovyan", containerfile)
+    assert re.search(r"^USER 1000$", containerfile, re.M) and single["uid"] == 1000
+    assert single["image"]["name"] and isinstance(single["image"]["tag"], str)
+
+    # Who may log in: the trainers and the learners, in their groups, never both.
+    hub_config = values["hub"]["config"]
+    groups = hub_config["JupyterHub"]["load_groups"]
+    trainers, learners = set(groups["trainers"]["users"]), set(groups["learners"]["users"])
+    assert trainers and learners and not trainers & learners
+    assert set(hub_config["Authenticator"]["allowed_users"]) == trainers | learners
