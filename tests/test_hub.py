@@ -5,12 +5,12 @@ SimpleLocalProcessSpawner, chosen through its environment variables; the proxy i
 configurable-http-proxy from npm, which .ci/run installs into .hub-tools/). Both users
 log in through the hub's login form. The trainer releases a shipped topic; the learner
 fetches, answers and submits it through their own single-user server (nbgrader's
-Assignments endpoints, what the Assignments tab calls); the trainer collects and grades
+Assignments endpoints, what Nbgrader > Assignment List calls); the trainer collects and grades
 with `csworkbook grade`, and the learner's score is checked in the gradebook.
 
-The trainer's steps are commands, run with the environment the hub gives the trainer's
-server (read from the configuration itself), as a trainer runs them in a JupyterLab
-terminal on the hub. Off CI, without the proxy, the test skips and says how to install
+The trainer's steps are commands typed into a terminal in the trainer's own JupyterLab on
+the hub (Jupyter Server's terminal websocket), so they run with exactly the environment the
+hub gives the trainer. Off CI, without the proxy, the test skips and says how to install
 it; under CI it must run.
 """
 
@@ -223,13 +223,30 @@ def answer(release_nb, source_path: Path, leave_out: str):
     return release_nb
 
 
-def trainer_runs(hub, *cmd: str) -> str:
-    """A command in the trainer's course folder, with the environment the hub gives the trainer."""
-    env = user_environment(hub.config, TRAINER, hub.tmp / "home" / TRAINER)
-    done = subprocess.run([str(BIN / cmd[0]), *cmd[1:]], cwd=hub.course, env=env, capture_output=True, text=True,
-                          timeout=900)
-    assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done.stdout + done.stderr
+def trainer_runs(hub, api, *cmd: str, timeout: float = 600) -> str:
+    """A command typed into a terminal in the trainer's JupyterLab on the hub, in the course folder."""
+    import shlex
+
+    import websocket
+
+    base = f"{hub.url}/user/{TRAINER}"
+    name = api.post(f"{base}/api/terminals", timeout=30).json()["name"]
+    ws = websocket.create_connection(f"{base.replace('http://', 'ws://')}/terminals/websocket/{name}",
+                                     header=[f"Authorization: {api.headers['Authorization']}"], timeout=timeout)
+    try:
+        line = f"cd {shlex.quote(str(hub.course))} && {shlex.join(cmd)}; echo __EXIT__$?__"
+        ws.send(json.dumps(["stdin", line + "\r"]))
+        output, deadline = "", time.monotonic() + timeout
+        while not (done := re.search(r"__EXIT__(\d+)__", output)):
+            assert time.monotonic() < deadline, f"{' '.join(cmd)} did not finish:\n{output[-3000:]}"
+            message = json.loads(ws.recv())
+            if message[0] == "stdout":
+                output += message[1]
+    finally:
+        ws.close()
+        api.delete(f"{base}/api/terminals/{name}", timeout=30)
+    assert done.group(1) == "0", f"{' '.join(cmd)} failed in the trainer's terminal:\n{output[-4000:]}"
+    return output
 
 
 @pytest.mark.timeout(900)
@@ -242,7 +259,7 @@ def test_release_fetch_submit_collect_and_grade_through_the_hub(hub):
     base = f"{hub.url}/user/{LEARNER}"
     started = time.perf_counter()
 
-    trainer_runs(hub, "nbgrader", "release_assignment", ASSIGNMENT)
+    trainer_runs(hub, trainer, "nbgrader", "release_assignment", ASSIGNMENT)
     released = hub.tmp / "exchange" / COURSE_ID / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert released.is_file()
 
@@ -276,9 +293,9 @@ def test_release_fetch_submit_collect_and_grade_through_the_hub(hub):
     assert [p.name.split("+")[0] for p in inbound] == [LEARNER], "submitted under the learner's hub name"
 
     # The trainer collects from the exchange and grades with the workbook's own command.
-    trainer_runs(hub, "nbgrader", "collect", ASSIGNMENT)
+    trainer_runs(hub, trainer, "nbgrader", "collect", ASSIGNMENT)
     assert (hub.course / "submitted" / LEARNER / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
-    out = trainer_runs(hub, "csworkbook", "grade", ASSIGNMENT, "--workers", "1", "-q")
+    out = trainer_runs(hub, trainer, "csworkbook", "grade", ASSIGNMENT, "--workers", "1", "-q")
     elapsed = time.perf_counter() - started
     assert "1 graded" in out, out
 
@@ -331,8 +348,8 @@ def test_zero_to_jupyterhub_values_image_and_exchange_volume_agree(monkeypatch):
 
     # The image carries hub/nbgrader_config.py where JUPYTER_CONFIG_PATH points, and the workbook
     # installed at the locked versions, for the jovyan user the chart runs as.
-    copied = re.search(r"^COPY hub/nbgrader_config\.py (\S+)$", containerfile, re.M)
-    assert copied and str(Path(copied.group(1)).parent) == single["extraEnv"]["JUPYTER_CONFIG_PATH"]
+    copied = re.search(r"^COPY hub/nbgrader_config\.py hub/jupyter_server_config\.py (\S+)/$", containerfile, re.M)
+    assert copied and copied.group(1) == single["extraEnv"]["JUPYTER_CONFIG_PATH"]
     assert re.search(rf"^ENV JUPYTER_CONFIG_PATH={re.escape(single['extraEnv']['JUPYTER_CONFIG_PATH'])}$",
                      containerfile, re.M)
     install = re.search(r"^RUN pip install .*$", containerfile, re.M).group(0)
