@@ -292,6 +292,7 @@ def test_release_fetch_submit_collect_and_grade_through_the_hub(hub):
     inbound = list((hub.tmp / "exchange" / COURSE_ID / "inbound").iterdir())
     assert [p.name.split("+")[0] for p in inbound] == [LEARNER], "submitted under the learner's hub name"
 
+    exchanged = time.perf_counter() - started
     # The trainer collects from the exchange and grades with the workbook's own command.
     trainer_runs(hub, trainer, "nbgrader", "collect", ASSIGNMENT)
     assert (hub.course / "submitted" / LEARNER / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
@@ -314,8 +315,8 @@ def test_release_fetch_submit_collect_and_grade_through_the_hub(hub):
         submission = gb.find_submission(ASSIGNMENT, LEARNER)
         assert submission.max_code_score == sum(points.values())
         assert submission.code_score == sum(points.values()) - lost
-    print(f"\nhub round trip (release, list, fetch, save, submit, collect, grade): {elapsed:.1f} s; "
-          f"score {submission.code_score:g} of {submission.max_code_score:g}")
+    print(f"\nhub round trip (release, list, fetch, save, submit, collect, grade): {elapsed:.1f} s, of which "
+          f"release to submitted {exchanged:.1f} s; score {submission.code_score:g} of {submission.max_code_score:g}")
 
 
 # --------------------------------------------------------------------------------------------
