@@ -88,6 +88,8 @@ def serve(folder: Path, port: int = DEFAULT_PORT, ip: str = "0.0.0.0", token: st
     token = token or secrets.token_urlsafe(12)
     print(f"share: starting JupyterLab with real-time collaboration on {folder} ...", flush=True)
     proc = subprocess.Popen(lab_command(folder, port, token, ip), cwd=folder)
+    # Stopped from outside (a closed terminal, a service manager): still stop JupyterLab below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         # Listening on every interface includes loopback, which is always reachable from here.
         wait_until_up("127.0.0.1" if ip in ("0.0.0.0", "") else ip, port, token, proc)
