@@ -18,7 +18,9 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
-c.Exchange.root = os.path.join(here, "exchange")
+# On JupyterHub the hub names the exchange every user shares (see hub/); on one laptop it
+# is a folder in the course.
+c.Exchange.root = os.environ.get("CSWORKBOOK_EXCHANGE") or os.path.join(here, "exchange")
 
 # Every notebook is run in a fresh kernel when it is graded. One cell may take a
 # minute (a full sample dataset analysed on a slow laptop takes a few seconds);

@@ -97,6 +97,20 @@ def cmd_workspace(args) -> int:
     return 0
 
 
+def cmd_share(args) -> int:
+    from . import shared, workspace
+
+    if args.folder:
+        folder = Path(args.folder)
+        if not folder.is_dir():
+            raise ValueError(f"share: no folder {folder.resolve()} to serve")
+    else:
+        root = _course(args)
+        folder = root / "workspace"
+        print(workspace.seed(root, folder).summary())
+    return shared.serve(folder, port=args.port, ip=args.ip)
+
+
 def cmd_grade(args) -> int:
     from .trainer import autograde, sandbox
 
@@ -312,6 +326,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--into", help="workspace folder (default: workspace/ in the course)")
     p.set_defaults(func=cmd_workspace)
+
+    p = sub.add_parser("share", help="a shared editing session: JupyterLab on the local network that a team edits "
+                                     "together in real time; prints the address teammates open")
+    p.add_argument("--port", type=int, default=8890, help="port to serve on (default 8890)")
+    p.add_argument("--ip", default="0.0.0.0",
+                   help="address to listen on (default 0.0.0.0: every network the laptop is on; 127.0.0.1: "
+                        "this laptop only)")
+    p.add_argument("--folder", help="folder to serve (default: the course's workspace/, filled as `workspace` does)")
+    p.set_defaults(func=cmd_share)
 
     p = sub.add_parser("students", help="learners in the gradebook")
     stu = p.add_subparsers(dest="students_command", required=True, metavar="ACTION")
