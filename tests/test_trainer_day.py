@@ -117,7 +117,8 @@ def test_grade_table_says_what_happened_not_just_how_many_problems(day):
     assert "5 graded, 0 already graded (kept), 0 failed" in out
     assert "without encryption" not in day["grade"].stderr + out
     rows = {line.split()[0]: line for line in out.splitlines() if line.split()[:1] in (["ana"], ["cho"], ["dee"], ["eve"])}
-    assert rows["ana"].split()[1] == "19/19" and "all autograded tasks passed" in rows["ana"]
+    assert rows["ana"].split()[1] == "19/19"
+    assert "all autograded tasks passed; 2 written answer(s) to mark" in rows["ana"]
     assert rows["dee"].split()[1] == "0/19" and "nothing attempted" in rows["dee"]
     assert "code did not run: Task 2 · CSAT by channel" in rows["eve"]
     assert "not attempted: Task 7 · Label the mentions" in rows["cho"] and "a test failed: Task 3 · NPS, by hand" in rows["cho"]
@@ -127,12 +128,14 @@ def test_report_puts_learners_who_need_attention_first_with_what_went_wrong(cour
     page = (course / "trainer-output" / "class-report.html").read_text()
     table = page[page.index("<table id='learners'>"):]
     table = table[:table.index("</table>")]
-    order = re.findall(r"<tr class='[^']*'><td>([^<]+)</td>", table)
+    order = re.findall(r"<tr class='[^']*'><td class='id'>([^<]+)</td>", table)
     assert order[0] == "eve" and set(order[1:3]) == {"cho", "dee"} and set(order[3:]) == {"ana", "ben"}, order
-    eve = _text(re.search(r"<tr class='[^']*'><td>eve</td>.*?</tr>", table, re.S).group(0))
-    assert "Eve Tran" in eve and "code did not run: Task 2 · CSAT by channel" in eve and "1 waiting" in eve
-    ana = _text(re.search(r"<tr class='[^']*'><td>ana</td>.*?</tr>", table, re.S).group(0))
-    assert "19/19" in ana and "2 waiting" in ana and "nothing" in ana
+    eve = _text(re.search(r"<tr class='[^']*'><td class='id'>eve</td>.*?</tr>", table, re.S).group(0))
+    assert "Eve Tran" in eve and "code did not run: Task 2" in eve and "1 waiting, 1 blank" in eve
+    dee = _text(re.search(r"<tr class='[^']*'><td class='id'>dee</td>.*?</tr>", table, re.S).group(0))
+    assert "not attempted: every task" in dee and "0/19" in dee
+    ana = _text(re.search(r"<tr class='[^']*'><td class='id'>ana</td>.*?</tr>", table, re.S).group(0))
+    assert "19/19" in ana and "2 waiting" in ana and "nothing" in ana and "waiting" in ana
     assert "<th title='Task 2 · CSAT by channel'>Task 2</th>" in table
 
 

@@ -138,7 +138,8 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;
         "th{background:#f3f3f3}td.num{text-align:right;white-space:nowrap}img{max-width:100%}"
         "tr.attention td{background:#fff4e5}tr.waiting td{background:#eef5ff}"
         ".ok{color:#1b5e20;font-weight:bold}.bad{color:#b00020}"
-        "td,p,li{overflow-wrap:anywhere}caption{text-align:left;font-weight:bold;padding:4px 0}")
+        "td.id{white-space:nowrap}td.wrong{min-width:16em}td.bad{color:#b00020;font-weight:bold}"
+        "p,li{overflow-wrap:anywhere}caption{text-align:left;font-weight:bold;padding:4px 0}")
 
 
 @dataclass
@@ -150,6 +151,7 @@ class LearnerRow:
     auto_score: float = 0.0
     auto_max: float = 0.0
     marked: int = 0
+    blank: int = 0
     waiting: list = field(default_factory=list)  # task names still to mark
     problems: list = field(default_factory=list)  # what went wrong, worst first
 
@@ -188,16 +190,18 @@ def learner_rows(root: Path, assignment: str) -> tuple[list[LearnerRow], list[tu
                     if t.kind == "written":
                         if t.status == task_info.WAITING:
                             row.waiting.append(task_info.short_name(t.name))
-                            row.cells[(nb, t.grade_id)] = "waiting"
+                            row.cells[(nb, t.grade_id)] = ("waiting", t.status)
+                        elif t.status == task_info.BLANK:
+                            row.blank += 1
+                            row.cells[(nb, t.grade_id)] = ("blank", t.status)
                         else:
                             row.marked += 1
-                            row.cells[(nb, t.grade_id)] = f"{t.score:g}/{t.max_score:g}"
+                            row.cells[(nb, t.grade_id)] = (f"{t.score:g}/{t.max_score:g}", t.status)
                         continue
                     row.auto_max += t.max_score
                     row.auto_score += t.score or 0.0
-                    mark = "" if t.status == task_info.PASSED else f" ({t.status})"
-                    row.cells[(nb, t.grade_id)] = f"{(t.score or 0):g}/{t.max_score:g}{mark}"
-                row.problems += diagnosis.problems()
+                    row.cells[(nb, t.grade_id)] = (f"{(t.score or 0):g}/{t.max_score:g}", t.status)
+                row.problems += diagnosis.problems(short=True)
             marker = root / "autograded" / student.id / assignment / ".csworkbook-graded.json"
             done = json.loads(marker.read_text()) if marker.is_file() else {}
             grading_problems = done.get("problems", [])
@@ -211,10 +215,6 @@ def learner_rows(root: Path, assignment: str) -> tuple[list[LearnerRow], list[tu
             rows.append(row)
     rows.sort(key=lambda r: (r.rank, r.student))
     return rows, columns
-
-
-def _task_label(name: str) -> str:
-    return task_info.short_name(name).split(" · ")[0]
 
 
 def class_report(root: Path, assignments: list[str] | None = None) -> str:
@@ -252,21 +252,27 @@ def class_report(root: Path, assignments: list[str] | None = None) -> str:
 
         # -- who needs what ------------------------------------------------------
         multi = len({nb for nb, _, _ in columns}) > 1
-        parts.append("<table id='learners'><caption>Learners, those who need attention first</caption><tr>"
-                     "<th>id</th><th>name</th>"
-                     + "".join(f"<th title='{esc(name)}'>{esc((nb + ' ') if multi else '')}{esc(_task_label(name))}</th>"
+        parts.append("<table id='learners'><caption>Learners, those who need attention first (tasks by name "
+                     "under Hardest tasks; a score in red did not get full marks)</caption><tr>"
+                     "<th>id</th><th>name</th><th>what went wrong</th>"
+                     + "".join(f"<th title='{esc(name)}'>{esc((nb + ' ') if multi else '')}{esc(task_info.task_label(name))}</th>"
                                for nb, _, name in columns)
-                     + "<th>autograded</th><th>written answers</th><th>what went wrong</th></tr>")
+                     + "<th>autograded</th><th>written answers</th></tr>")
         for r in rows:
             cls = "attention" if r.rank < len(task_info.PROBLEM_ORDER) else "waiting" if r.waiting else ""
-            cells = "".join(f"<td class='num'>{esc(r.cells.get((nb, gid), '-'))}</td>" for nb, gid, _ in columns)
+            cells = ""
+            for nb, gid, _ in columns:
+                shown, status = r.cells.get((nb, gid), ("-", ""))
+                bad = " bad" if status in task_info.PROBLEM_ORDER else ""
+                cells += f"<td class='num{bad}' title='{esc(status)}'>{esc(shown)}</td>"
             written = ("not submitted" if not r.submitted else
                        ", ".join(x for x in (f"{r.marked} marked" if r.marked else "",
-                                             f"{len(r.waiting)} waiting" if r.waiting else "") if x) or "-")
+                                             f"{len(r.waiting)} waiting" if r.waiting else "",
+                                             f"{r.blank} blank" if r.blank else "") if x) or "-")
             auto = f"{r.auto_score:g}/{r.auto_max:g}" if r.submitted else "-"
             wrong = "<br>".join(esc(p) for p in r.problems) or "<span class='ok'>nothing</span>"
-            parts.append(f"<tr class='{cls}'><td>{esc(r.student)}</td><td>{esc(r.name)}</td>{cells}"
-                         f"<td class='num'>{auto}</td><td>{esc(written)}</td><td>{wrong}</td></tr>")
+            parts.append(f"<tr class='{cls}'><td class='id'>{esc(r.student)}</td><td class='id'>{esc(r.name)}</td>"
+                         f"<td class='wrong'>{wrong}</td>{cells}<td class='num'>{auto}</td><td>{esc(written)}</td></tr>")
         parts.append("</table>")
 
         parts.append(f"<h3 id='marking'>Waiting to be marked: {n_waiting} written answer(s), {len(waiting)} learner(s)</h3>")

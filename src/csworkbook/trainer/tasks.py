@@ -29,7 +29,7 @@ NOT_ATTEMPTED = "not attempted"
 TEST_FAILED = "a test failed"
 PROBLEM_ORDER = (SUSPICIOUS, TIME_LIMIT, DID_NOT_RUN, NOT_ATTEMPTED, TEST_FAILED)
 
-PASSED, WAITING, MARKED = "passed", "waiting to be marked", "marked"
+PASSED, WAITING, MARKED, BLANK = "passed", "waiting to be marked", "marked", "left blank"
 _STOPPED = {"NotRun", "CellTimeoutError", "DeadKernelError"}
 
 
@@ -60,6 +60,11 @@ def release_task_names(root: Path, assignment: str) -> dict[tuple[str, str], str
     return out
 
 
+def task_label(name: str) -> str:
+    """'Task 2 · CSAT by channel' -> 'Task 2'."""
+    return short_name(name).split(" · ")[0]
+
+
 def short_name(name: str) -> str:
     """'Task 8b · Why that path (marked by your trainer)' -> 'Task 8b · Why that path'."""
     return re.sub(r"\s*\(marked by your trainer\)\s*$", "", name)
@@ -80,23 +85,33 @@ class TaskState:
 class Diagnosis:
     tasks: list[TaskState] = field(default_factory=list)
 
-    def problems(self) -> list[str]:
-        """What went wrong, worst first, with the tasks it went wrong in."""
+    def problems(self, short: bool = False) -> list[str]:
+        """What went wrong, worst first, with the tasks it went wrong in ("Task 2" alone when ``short``)."""
         out = []
+        code = [t for t in self.tasks if t.kind == "code"]
+        if code and all(t.status == NOT_ATTEMPTED for t in code):
+            return [f"{NOT_ATTEMPTED}: every task"]
         for label in PROBLEM_ORDER:
-            hit = [short_name(t.name) for t in self.tasks if t.status == label]
+            hit = [task_label(t.name) if short else short_name(t.name) for t in self.tasks if t.status == label]
             if hit:
                 out.append(f"{label}: {', '.join(hit)}")
         return out
+
+    def waiting(self) -> list[TaskState]:
+        return [t for t in self.tasks if t.status == WAITING]
 
     def summary(self) -> str:
         """One line for the grade table."""
         code = [t for t in self.tasks if t.kind == "code"]
         if code and all(t.status == NOT_ATTEMPTED for t in code):
-            return "nothing attempted"
-        if code and all(t.status == PASSED for t in code):
-            return "all autograded tasks passed"
-        return "; ".join(self.problems()) or "ok"
+            text = "nothing attempted"
+        elif code and all(t.status == PASSED for t in code):
+            text = "all autograded tasks passed"
+        else:
+            text = "; ".join(self.problems()) or "ok"
+        if self.waiting():
+            text += f"; {len(self.waiting())} written answer(s) to mark"
+        return text
 
 
 def _error_of(cell) -> tuple[str, str] | None:
@@ -137,9 +152,9 @@ def diagnose(nb, release_sources: dict[str, str], grades: dict[str, tuple[float 
             blank = cell.source.strip() == release_sources.get(gid, "").strip() or not cell.source.strip()
             if pending:
                 state.status, state.score = WAITING, None
-                state.detail = "left blank" if blank else ""
             else:
-                state.status = MARKED
+                # nbgrader scores an answer left as it was given 0 by itself; anything else a trainer marked.
+                state.status = BLANK if blank and not score else MARKED
         else:
             state.status, state.detail = _code_status(cell, answers, release_sources, score, maximum)
         result.tasks.append(state)
