@@ -58,6 +58,18 @@ def test_proof_table_reports_every_notebook(proof):
     assert "FAIL" not in table
 
 
+def test_the_readme_verify_example_is_real_output(repo, proof):
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("prints one row per notebook:"):]
+    block = block[block.index("```") + 3:]
+    rows = [line.split() for line in block[:block.index("```")].splitlines() if line.strip()]
+    real = [line.split() for line in grading.proof_table(proof).splitlines()]
+    assert rows[0] == real[0]  # the header
+    for row in rows[2:]:
+        assert row in real, f"README's verify example row {' '.join(row)!r} is not in the real table:\n" \
+                            f"{grading.proof_table(proof)}"
+
+
 # -- the checks above can fail: show each one catching a real fault ----------
 
 

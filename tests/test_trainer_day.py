@@ -122,6 +122,13 @@ def test_grade_table_says_what_happened_not_just_how_many_problems(day):
     assert rows["dee"].split()[1] == "0/19" and "nothing attempted" in rows["dee"]
     assert "code did not run: Task 2 · CSAT by channel" in rows["eve"]
     assert "not attempted: Task 7 · Label the mentions" in rows["cho"] and "a test failed: Task 3 · NPS, by hand" in rows["cho"]
+    # The README's example of this table is this class's real output.
+    readme = (REPO / "README.md").read_text()
+    example = readme[readme.index("it prints, among its rows:"):]
+    example = example[example.index("```") + 3:]
+    example = [line.strip() for line in example[:example.index("```")].splitlines() if line.strip()]
+    real = {" ".join(line.split()) for line in out.splitlines()}
+    assert len(example) == 4 and all(" ".join(line.split()) in real for line in example), (example, out)
 
 
 def test_report_puts_learners_who_need_attention_first_with_what_went_wrong(course, day):
