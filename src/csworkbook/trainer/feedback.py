@@ -201,7 +201,7 @@ def waiting_for_marking(root: str | Path, assignment: str, students: list[str] |
                 continue
             for nb in sub.notebooks:
                 for grade in nb.grades:
-                    if grade.cell_type == "markdown" and grade.manual_score is None and grade.auto_score is None:
+                    if task_info.is_waiting(grade):
                         out.setdefault(sub.student.id, []).append(
                             task_info.short_name(names.get((nb.name, grade.name), grade.name)))
     return dict(sorted(out.items()))

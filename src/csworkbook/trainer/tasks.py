@@ -30,7 +30,6 @@ TEST_FAILED = "a test failed"
 PROBLEM_ORDER = (SUSPICIOUS, TIME_LIMIT, DID_NOT_RUN, NOT_ATTEMPTED, TEST_FAILED)
 
 PASSED, WAITING, MARKED, BLANK = "passed", "waiting to be marked", "marked", "left blank"
-_STOPPED = {"NotRun", "CellTimeoutError", "DeadKernelError"}
 
 
 def _meta(cell) -> dict:
@@ -165,10 +164,7 @@ def diagnose(nb, release_sources: dict[str, str], grades: dict[str, tuple[float 
 def _code_status(test_cell, answers, release_sources, score, maximum) -> tuple[str, str]:
     for cell in answers + [test_cell]:
         error = _error_of(cell)
-        if error and error[0] in ("NotRun", "CellTimeoutError") and "time limit" in error[1] + "".join(
-                o.get("text", "") for o in cell.get("outputs", [])):
-            return TIME_LIMIT, _describe(*error)
-        if error and error[0] == "CellTimeoutError":
+        if error and (error[0] == "CellTimeoutError" or (error[0] == "NotRun" and "time limit" in error[1])):
             return TIME_LIMIT, _describe(*error)
     untouched = all(c.source.strip() == release_sources.get(_meta(c).get("grade_id"), "\0").strip() for c in answers)
     if answers and untouched:
@@ -179,14 +175,21 @@ def _code_status(test_cell, answers, release_sources, score, maximum) -> tuple[s
             continue
         if error[0] == "NotImplementedError":
             return NOT_ATTEMPTED, "the answer still raises NotImplementedError"
-        if error[0] in _STOPPED:
-            return DID_NOT_RUN, _describe(*error)
-        return DID_NOT_RUN, _describe(*error)
+        return DID_NOT_RUN, _describe(*error)  # a SyntaxError, an error while running, or a kernel that died
     passed = score >= maximum > 0 if score is not None else _error_of(test_cell) is None
     if passed:
         return PASSED, ""
     error = _error_of(test_cell)
     return TEST_FAILED, _describe(*error) if error else ""
+
+
+def is_waiting(grade) -> bool:
+    """A written answer (an nbgrader Grade) still waiting for a trainer's mark.
+
+    nbgrader scores a written answer left blank 0 by itself and needs no mark for it; a
+    submission held as suspicious needs every grade reviewed, written answers included."""
+    return grade.cell_type == "markdown" and grade.manual_score is None and (
+        grade.auto_score is None or bool(grade.needs_manual_grade))
 
 
 def release_sources(root: Path, assignment: str) -> dict[str, dict[str, str]]:
@@ -208,8 +211,7 @@ def gradebook_grades(gb, assignment: str, student: str, notebook: str) -> dict[s
         return {}
     out = {}
     for grade in sub.grades:
-        # nbgrader scores a written answer left blank 0 by itself; any other waits for a trainer's mark.
-        waiting = grade.cell_type == "markdown" and grade.manual_score is None and grade.auto_score is None
+        waiting = is_waiting(grade)
         out[grade.name] = (None if waiting else float(grade.score), float(grade.max_score), waiting)
     return out
 
