@@ -72,7 +72,7 @@ def test_every_submission_is_graded_and_listed(graded):
     from csworkbook.trainer import sandbox
 
     if not sandbox.bwrap_works() and not os.environ.get(sandbox.ENV_VAR):  # every bad submission here is graded inside the sandbox where it can run
-        assert {o.sandbox for o in outcomes.values() if o.status != "resumed"} == {"bwrap"}
+        assert {o.sandbox for o in outcomes.values() if o.status != "kept"} == {"bwrap"}
     assert all(o.max_score == 5 for o in outcomes.values())
 
 
@@ -141,7 +141,7 @@ def test_a_second_run_resumes_and_regrades_only_what_changed(graded):
     submit(root, "blank", answered(root))  # resubmitted, now correct
     again = {o.student: o for o in autograde.grade(root, ASSIGNMENT, workers=2, time_limit=TIME_LIMIT,
                                                    memory_mb=1536, students=["good", "blank", "loops"])}
-    assert again["good"].status == "resumed" and again["loops"].status == "resumed"
+    assert again["good"].status == "kept" and again["loops"].status == "kept"
     assert again["blank"].status == "graded" and again["blank"].score == 5
     assert again["loops"].score == outcomes["loops"].score
 

@@ -58,6 +58,18 @@ def test_proof_table_reports_every_notebook(proof):
     assert "FAIL" not in table
 
 
+def test_the_readme_verify_example_is_real_output(repo, proof):
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("prints one row per notebook:"):]
+    block = block[block.index("```") + 3:]
+    rows = [line.split() for line in block[:block.index("```")].splitlines() if line.strip()]
+    real = [line.split() for line in grading.proof_table(proof).splitlines()]
+    assert rows[0] == real[0]  # the header
+    for row in rows[2:]:
+        assert row in real, f"README's verify example row {' '.join(row)!r} is not in the real table:\n" \
+                            f"{grading.proof_table(proof)}"
+
+
 # -- the checks above can fail: show each one catching a real fault ----------
 
 
@@ -83,11 +95,14 @@ def _tiny_course(root: Path, repo: Path, solution: str, test: str) -> Path:
 GOOD_TEST = "assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-7) == -14, 'hidden check'\n### END HIDDEN TESTS"
 
 
-def test_prove_passes_a_correct_tiny_course(repo, tmp_path):
+def test_prove_passes_a_correct_tiny_course(repo, tmp_path, capfd):
     course = _tiny_course(tmp_path, repo, "    return 2 * x", GOOD_TEST)
     grading.build_release(course)
+    capfd.readouterr()
     [record] = grading.prove(course)
     assert record.ok, record
+    # nbgrader's kernels (two ran here) talk over Unix sockets: ipykernel has no TCP warning to print.
+    assert "without encryption" not in capfd.readouterr().err
 
 
 def test_prove_catches_a_wrong_solution_a_lenient_test_and_a_stale_release(repo, tmp_path):

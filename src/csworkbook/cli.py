@@ -12,6 +12,9 @@ from pathlib import Path
 def _course(args) -> Path:
     from .trainer import grading
 
+    # nbgrader runs `alembic` as a subprocess: found even when this command is called straight
+    # from the environment's bin folder, without `workbook.py run` or an activated environment.
+    grading._ensure_tools_on_path()
     return grading.find_course_root(args.course)
 
 
@@ -129,8 +132,8 @@ def cmd_grade(args) -> int:
     print(f"sandbox: {', '.join(used) or 'none needed (nothing new to grade)'}")
     print(autograde.outcome_table(outcomes))
     graded = sum(o.status == "graded" for o in outcomes)
-    resumed = sum(o.status == "resumed" for o in outcomes)
-    print(f"\n{graded} graded, {resumed} already graded (kept), {len(outcomes) - graded - resumed} failed "
+    kept = sum(o.status == "kept" for o in outcomes)
+    print(f"\n{graded} graded, {kept} already graded (kept), {len(outcomes) - graded - kept} failed "
           f"in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -159,32 +162,42 @@ def cmd_collect(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from .trainer.feedback import generate
+    from .trainer.feedback import generate, waiting_for_marking
 
-    files = generate(_course(args), args.assignment, students=args.student or None, progress=not args.quiet)
-    print(f"feedback: {len(files)} file(s) in feedback/ (hidden tests removed)")
+    root = _course(args)
+    files = generate(root, args.assignment, students=args.student or None, progress=not args.quiet)
+    print(f"feedback: {len(files)} file(s) in {root / 'feedback'} (hidden tests removed); "
+          f"each learner's page is feedback/<student id>/{args.assignment}/<notebook>.html")
+    waiting = waiting_for_marking(root, args.assignment, students=args.student or None)
+    if waiting:
+        print(f"warning: marking is not finished: {len(waiting)} learner(s) have written answers waiting to be "
+              "marked, shown on their pages as \"waiting to be marked\" and left out of their totals. Mark them "
+              "in Formgrader, then run feedback again:", file=sys.stderr)
+        for student, tasks in waiting.items():
+            print(f"  {student}: {', '.join(tasks)}", file=sys.stderr)
     return 0
 
 
 def cmd_grades(args) -> int:
-    from .trainer.reports import write_grades_csv
+    from .trainer.reports import output_path, write_grades_csv
 
     root = _course(args)
     chosen = None if args.all else [args.assignment]
-    if args.output:
-        with open(args.output, "w", newline="", encoding="utf-8") as out:
-            n = write_grades_csv(root, out, chosen)
-        print(f"grades: {n} learner(s) written to {args.output}", file=sys.stderr)
-    else:
+    if args.output == "-":
         write_grades_csv(root, sys.stdout, chosen)
+        return 0
+    target = output_path(root, args.output, "grades.csv")
+    with open(target, "w", newline="", encoding="utf-8") as out:
+        n = write_grades_csv(root, out, chosen)
+    print(f"grades: {n} learner(s) written to {target}", file=sys.stderr)
     return 0
 
 
 def cmd_report(args) -> int:
-    from .trainer.reports import class_report
+    from .trainer.reports import class_report, output_path
 
     root = _course(args)
-    out = Path(args.output)
+    out = output_path(root, args.output, "class-report.html")
     out.write_text(class_report(root, args.assignment or None), encoding="utf-8")
     print(f"report: {out}")
     return 0
@@ -360,12 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignment", nargs="?", help="one assignment (or use --all)")
     p.add_argument("--all", action="store_true", help="every assignment in the gradebook")
     p.add_argument("--format", choices=["csv"], default="csv", help="output format (csv)")
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.add_argument("-o", "--output", help="file to write, or - for standard output "
+                                          "(default: trainer-output/grades.csv, which git ignores)")
     p.set_defaults(func=cmd_grades)
 
     p = sub.add_parser("report", help="write a class report (HTML with charts)")
     p.add_argument("assignment", nargs="*", help="assignments to include (default: all)")
-    p.add_argument("-o", "--output", default="class-report.html", help="file to write (default class-report.html)")
+    p.add_argument("-o", "--output", help="file to write (default: trainer-output/class-report.html, which git ignores)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("grade", help="autograde every collected submission of an assignment, in parallel")

@@ -18,7 +18,7 @@ class Incorrect(AssertionError):
 class Feedback:
     """What a check or hint returns; shows as a coloured note in a notebook."""
 
-    status: str  # "correct" | "incorrect" | "not attempted" | "hint"
+    status: str  # "correct" | "incorrect" | "did not run" | "not attempted" | "hint"
     message: str
     task: str = ""
     # Set once the note has been shown, so a check shown early is not shown twice.
@@ -27,6 +27,7 @@ class Feedback:
     _STYLE = {
         "correct": ("Passes the visible checks", "#1b5e20", "#e8f5e9"),
         "incorrect": ("Not yet", "#b71c1c", "#ffebee"),
+        "did not run": ("Your code did not run", "#b71c1c", "#ffebee"),
         "not attempted": ("Not attempted", "#0d47a1", "#e3f2fd"),
         "hint": ("Hint", "#4a3b00", "#fff8e1"),
     }
@@ -113,6 +114,9 @@ class Problem:
         uncommented below the check) shows both, not only the cell's last value."""
         if answer is _MISSING:
             answer = sys._getframe(1).f_globals.get(self.var, _MISSING)
+        if answer is _MISSING and (why := why_not_defined(self.var)):
+            self.checks_run += 1
+            return Feedback("did not run", why, self.task).show()
         return self._check(answer).show()
 
     def _check(self, answer) -> Feedback:
@@ -156,6 +160,32 @@ class Problem:
         # A self-check can only speak for the checks the learner can see: never promise marks.
         return ("your answer passes the checks you can see. When it is graded, the same requirements "
                 "are also tried on other data, so make sure it works in general, not just for today's numbers.")
+
+
+def why_not_defined(name: str) -> str:
+    """Why ``name`` is not defined although the learner wrote a cell defining it ('' if they did not, or
+    outside a notebook). Read from the notebook's input history, so a check can say "your code did
+    not run, and why" instead of "not attempted" (the grader's run of the notebook works the same way)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with every kernel
+        return ""
+    shell = get_ipython()
+    history = shell.user_ns.get("In", []) if shell is not None else []
+    defines = re.compile(rf"^[ \t]*(?:def[ \t]+{re.escape(name)}\b|{re.escape(name)}[ \t]*=[^=])", re.M)
+    for source in reversed(history):
+        if not isinstance(source, str) or not defines.search(source):
+            continue
+        try:
+            compile(source, "<answer cell>", "exec")
+        except SyntaxError as exc:
+            where = f" at line {exc.lineno}" if exc.lineno else ""
+            text = f": `{exc.text.strip()}`" if exc.text and exc.text.strip() else ""
+            return (f"the cell that defines `{name}` did not run, because Python could not read it: "
+                    f"{type(exc).__name__}{where} ({exc.msg}){text}. Fix that line, run the cell again, then check again.")
+        return (f"the cell that defines `{name}` stopped with an error before `{name}` was defined: read the error "
+                "under that cell, fix it, run the cell again, then check again.")
+    return ""
 
 
 # -- small helpers the task modules share ------------------------------------

@@ -41,12 +41,13 @@ MARKER = ".csworkbook-graded.json"
 @dataclass
 class Outcome:
     student: str
-    status: str  # graded | resumed | failed
+    status: str  # graded | kept (graded before, unchanged since) | failed
     score: float = 0.0
     max_score: float = 0.0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     sandbox: str = ""
+    summary: str = ""  # what happened task by task, in a few words ("nothing attempted", "code did not run: Task 2")
 
 
 def ensure_assignment(root: Path, assignment: str) -> list[str]:
@@ -133,7 +134,9 @@ class _Worker:
         self.proc: subprocess.Popen | None = None
 
     def _start(self) -> None:
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
+        # Charts are kept in the graded notebook as the learner saw them (inline PNGs), so feedback
+        # can show them; the grader's own processes choose a non-display backend themselves.
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="module://matplotlib_inline.backend_inline")
         self.proc = subprocess.Popen(
             # -P: the folder grading was started from (often the course) is not put on sys.path,
             # so it is never mistaken for a library folder the sandbox should show the kernel.
@@ -329,8 +332,8 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
             if not force and marker.is_file():
                 done = json.loads(marker.read_text())
                 if done.get("submission") == digest:
-                    outcomes.append(Outcome(student, "resumed", done["score"], done["max_score"], done["problems"],
-                                            sandbox=done.get("sandbox", "")))
+                    outcomes.append(Outcome(student, "kept", done["score"], done["max_score"], done["problems"],
+                                            sandbox=done.get("sandbox", ""), summary=done.get("summary", "")))
                     continue
             if out_dir.exists():
                 shutil.rmtree(out_dir)
@@ -386,12 +389,13 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
                 problems = result["problems"]
                 out_dir = Path(job["autograded_dir"])
                 out_dir.mkdir(parents=True, exist_ok=True)
+                summary = _summary(root, assignment, job["student"], problems)
                 (out_dir / MARKER).write_text(json.dumps({"submission": job["digest"], "score": score,
                                                           "max_score": maximum, "problems": problems,
-                                                          "sandbox": chosen.kind}, indent=1))
+                                                          "sandbox": chosen.kind, "summary": summary}, indent=1))
                 status = "failed" if result.get("crashed") or result.get("killed") else "graded"
                 outcomes.append(Outcome(job["student"], status, score, maximum, problems, result.get("seconds", 0.0),
-                                        chosen.kind))
+                                        chosen.kind, summary))
                 if bar:
                     bar.update(1)
             completed = True
@@ -408,13 +412,28 @@ def grade(root: str | Path, assignment: str, workers: int | None = None, time_li
     return sorted(outcomes, key=lambda o: o.student)
 
 
+def _summary(root: Path, assignment: str, student: str, problems: list[str]) -> str:
+    """A few words on what happened, for the grade table (the class report has the detail)."""
+    from . import tasks
+
+    if any(p.startswith("SUSPICIOUS") for p in problems):
+        return "flagged as suspicious: a trainer must review it"
+    try:
+        found = tasks.diagnose_submission(root, assignment, student)
+    except Exception as exc:  # noqa: BLE001 - a summary must never stop a class's grading
+        return f"(could not summarise: {type(exc).__name__})"
+    if not found:
+        return "no notebook could be graded"
+    return "; ".join(f"{name}: {d.summary()}" if len(found) > 1 else d.summary() for name, d in found.items())
+
+
 def outcome_table(outcomes: list[Outcome]) -> str:
-    rows = [("student", "score", "status", "problems")]
+    rows = [("student", "score", "status", "problems", "what happened")]
     unprotected = sorted(o.student for o in outcomes if o.sandbox == "none")
     for o in outcomes:
-        rows.append((o.student, f"{o.score:g}/{o.max_score:g}", o.status, str(len(o.problems))))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        rows.append((o.student, f"{o.score:g}/{o.max_score:g}", o.status, str(len(o.problems)), o.summary or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     problems = [(o.student, p) for o in outcomes for p in o.problems]
     if problems:

@@ -7,17 +7,29 @@ the hidden line. Here each test cell is put back to what the learner was given
 keeps its message; a failure inside the hidden tests says only that a hidden
 test did not pass. nbgrader then renders the feedback as usual, with the score
 of every task, from a copy of the gradebook.
+
+The page is nbgrader's feedback page with changes for learners (the template in
+``templates/feedback``): each task is named by its heading in the notebook
+("Task 2 · CSAT by channel") in the index and above its cells; a written answer not
+yet marked reads "waiting to be marked" and stays out of the total; a role-play shows
+the learner's path, ending and scores rather than the widget's raw text; long lines wrap.
 """
 
 from __future__ import annotations
 
+import ast
+import html
 import re
 import shutil
 from pathlib import Path
 
 import nbformat
 
-from .grading import CourseError, _api, hidden_test_blocks, snapshot_gradebook, temporary_course
+from . import tasks as task_info
+from .grading import CourseError, _api, gradebook_url, hidden_test_blocks, snapshot_gradebook, temporary_course
+
+TEMPLATES = Path(__file__).with_name("templates")
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 HIDDEN_NOTE = "# (Hidden tests also ran here. Their code is not shown.)"
 HIDDEN_FAILED = ("A hidden test did not pass: your code gives the right answer on the examples you can see, "
@@ -77,6 +89,124 @@ def scrub_notebook(nb, release_sources: dict[str, str]):
     return nb
 
 
+def annotate(nb, names: dict[str, str], grades: dict[str, tuple]) -> None:
+    """Add what the feedback template shows: each graded cell's task name and whether it waits for
+    marking, and the notebook's total without the answers still waiting."""
+    score = maximum = waiting_points = 0.0
+    waiting = []
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if not meta.get("grade") or not gid:
+            continue
+        got, out_of, pending = grades.get(gid, (0.0, float(meta.get("points", 0) or 0), False))
+        cell.metadata["csworkbook"] = {"task": task_info.short_name(names.get(gid, gid)), "waiting": bool(pending)}
+        if pending:
+            waiting_points += out_of
+            waiting.append(task_info.short_name(names.get(gid, gid)))
+        else:
+            score += got or 0.0
+            maximum += out_of
+    nb.metadata["csworkbook"] = {"score": round(score, 2), "max_score": maximum, "waiting_points": waiting_points,
+                                 "waiting": waiting}
+
+
+def _literal_assignment(nb, name: str):
+    """The literal value the learner's code last assigns to ``name`` (None if there is none, or it cannot be read)."""
+    found = None
+    for cell in nb.cells:
+        if cell.cell_type != "code" or name not in cell.source:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                try:
+                    found = ast.literal_eval(node.value)
+                except ValueError:
+                    pass
+    return found
+
+
+def _path_variables() -> dict[str, str]:
+    """scenario id -> the name of the variable a path task asks for (from the checks' path problems)."""
+    from ..checks import customer_needs, measuring_satisfaction, service_audit
+    from ..checks.core import PathProblem
+
+    out = {}
+    for module in (customer_needs, measuring_satisfaction, service_audit):
+        for value in vars(module).values():
+            if isinstance(value, PathProblem) and value.scenario:
+                out[value.scenario] = value.var
+    return out
+
+
+def roleplay_summary(scenario_id: str, path) -> str:
+    """HTML for a role-play in feedback: the learner's path, where it ended, and its scores."""
+    from ..roleplay import PathError, load_scenario, play
+
+    scenario = load_scenario(scenario_id)
+    head = f"<div class='csw-roleplay'><p><strong>Role-play: {html.escape(scenario.title)}</strong></p>"
+    if not (isinstance(path, list) and all(isinstance(p, str) for p in path)) or not path:
+        return head + ("<p>The grader cannot click through a role-play, so it replays the path you wrote in the "
+                       "task below; no path could be read from your notebook.</p></div>")
+    try:
+        session = play(scenario, path)
+    except PathError as exc:
+        return head + (f"<p>Your path: {html.escape(' → '.join(path))}</p>"
+                       f"<p>It could not be replayed: {html.escape(str(exc))}</p></div>")
+    labels = {r.name: r for r in scenario.rubric}
+    ending = (f"{html.escape(session.node.ending.title)} ({html.escape(session.outcome)})" if session.ended
+              else "the conversation had not reached an ending")
+    scores = "".join(f"<li>{html.escape(labels[n].label)}: {v} / {labels[n].max}</li>" for n, v in session.scores.items())
+    return head + (f"<p>Your path (replayed from your answer to the task): {html.escape(' → '.join(path))}</p>"
+                   f"<p>Ending: {ending}</p><ul>{scores}</ul><p>Overall: {session.percent:.0f}%</p></div>")
+
+
+def replace_widgets(nb) -> None:
+    """Widgets cannot run in a feedback page: a role-play becomes its summary, any other widget a short note."""
+    scenario_of = re.compile(r"RolePlay\(\s*[\"']([\w-]+)[\"']")
+    variables = None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET not in data:
+                continue
+            text = data.get("text/plain", "")
+            text = "".join(text) if isinstance(text, list) else text
+            found = scenario_of.search(cell.source)
+            if text.startswith("RolePlay(") and found:
+                variables = variables if variables is not None else _path_variables()
+                var = variables.get(found.group(1))
+                page = roleplay_summary(found.group(1), _literal_assignment(nb, var) if var else None)
+            else:
+                page = "<p><em>(An interactive widget: open the notebook in JupyterLab to use it.)</em></p>"
+            out["data"] = {"text/html": page, "text/plain": re.sub(r"<[^>]+>", " ", page)}
+
+
+def waiting_for_marking(root: str | Path, assignment: str, students: list[str] | None = None) -> dict[str, list[str]]:
+    """student -> the written answers still waiting for a trainer's mark (only learners with some)."""
+    from nbgrader.api import Gradebook
+
+    root = Path(root)
+    names = task_info.release_task_names(root, assignment)
+    out: dict[str, list[str]] = {}
+    with Gradebook(gradebook_url(root)) as gb:
+        for sub in gb.assignment_submissions(assignment):
+            if students and sub.student.id not in students:
+                continue
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    if task_info.is_waiting(grade):
+                        out.setdefault(sub.student.id, []).append(
+                            task_info.short_name(names.get((nb.name, grade.name), grade.name)))
+    return dict(sorted(out.items()))
+
+
 def generate(root: str | Path, assignment: str, students: list[str] | None = None,
              progress: bool = False) -> list[Path]:
     """Write HTML feedback for every autograded submission into feedback/; return the files."""
@@ -91,19 +221,33 @@ def generate(root: str | Path, assignment: str, students: list[str] | None = Non
         raise CourseError(f"nothing autograded for {assignment!r} yet: run `csworkbook grade {assignment}` first")
     # A submission with no readable notebook has nothing to show; `csworkbook grade` reported it already.
     folders = [f for f in folders if any(f.glob("*.ipynb"))]
+    from nbgrader.api import Gradebook
+    from traitlets.config import Config
+
     written: list[Path] = []
     with temporary_course(root) as course:
         db_url = snapshot_gradebook(root, course)
         names = [p.stem for p in (root / "release" / assignment).glob("*.ipynb")]
         release = {name: {gid: c["source"] for gid, c in cells.items()}
                    for name, cells in _release_cells(root, assignment, names).items()}
-        for folder in folders:
-            target = course / "autograded" / folder.parent.name / assignment
-            shutil.copytree(folder, target)
-            for path in target.glob("*.ipynb"):
-                nb = nbformat.read(path, as_version=4)
-                nbformat.write(scrub_notebook(nb, release.get(path.stem, {})), path)
-        api = _api(course, db_url=db_url)
+        task_names = {name: task_info.task_names(nbformat.read(root / "release" / assignment / f"{name}.ipynb",
+                                                               as_version=4)) for name in names}
+        with Gradebook(db_url) as gb:
+            for folder in folders:
+                target = course / "autograded" / folder.parent.name / assignment
+                shutil.copytree(folder, target)
+                for path in target.glob("*.ipynb"):
+                    nb = nbformat.read(path, as_version=4)
+                    scrub_notebook(nb, release.get(path.stem, {}))
+                    annotate(nb, task_names.get(path.stem, {}),
+                             task_info.gradebook_grades(gb, assignment, folder.parent.name, path.stem))
+                    replace_widgets(nb)
+                    nbformat.write(nb, path)
+        # nbgrader's API always asks for the template called "feedback": ours has that name and is
+        # found first, in place of nbgrader's own.
+        extra = Config()
+        extra.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+        api = _api(course, db_url=db_url, extra=extra)
         items = [f.parent.name for f in folders]
         if progress:
             from tqdm.auto import tqdm

@@ -96,16 +96,22 @@ def temporary_course(root: Path) -> Iterator[Path]:
         yield course
 
 
-def _api(course: Path, db_url: str | None = None):
+def _api(course: Path, db_url: str | None = None, extra=None):
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
     _ensure_tools_on_path()
     config = PyFileConfigLoader(CONFIG_FILE, path=str(course)).load_config()
+    if extra is not None:
+        config.merge(extra)
     # The copied config already points at its own folder; these make sure of it.
     config.CourseDirectory.root = str(course)
     config.CourseDirectory.db_url = db_url or gradebook_url(course)
     config.Exchange.root = str(course / "exchange")
+    # nbgrader's kernels talk over Unix sockets in the temporary course: over TCP, ipykernel warns
+    # that it runs "without encryption", which alarms a trainer and is no concern on one machine.
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(course / "k")
     return NbGraderAPI(config=config)
 
 

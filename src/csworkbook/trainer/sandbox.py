@@ -88,7 +88,17 @@ class Sandbox:
         from jupyter_client import AsyncKernelManager
 
         if self.kind == "none":
-            return AsyncKernelManager(kernel_name=kernel_name)
+            # Over IPC, not TCP: ipykernel warns about unencrypted TCP, which only alarms a trainer.
+            plain = Path(tempfile.mkdtemp(prefix="csw-ipc-"))
+
+            class PlainKernelManager(AsyncKernelManager):
+                async def _async_cleanup_resources(self, restart: bool = False) -> None:
+                    await super()._async_cleanup_resources(restart=restart)
+                    if not restart:
+                        shutil.rmtree(plain, ignore_errors=True)
+
+            return PlainKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(plain / "k"),
+                                      connection_file=str(plain / "kernel.json"))
         sandbox = self
         # Socket paths must stay short (Unix limits them to about 100 bytes).
         ipc = Path(tempfile.mkdtemp(prefix="csw-ipc-"))
