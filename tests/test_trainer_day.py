@@ -189,12 +189,13 @@ def test_feedback_names_tasks_shows_charts_and_waits_for_marking(course, day):
 
 
 def test_feedback_says_why_code_did_not_run(course, day):
+    # Inline code in a check's message is shown as code, so the page's text has no backticks.
     text = _text((course / "feedback" / "eve" / AID / f"{AID}.html").read_text())
-    assert "Your code did not run: the cell that defines `csat_by_channel` did not run, because Python " \
+    assert "Your code did not run: the cell that defines csat_by_channel did not run, because Python " \
            "could not read it: SyntaxError at line 2 (" in text
-    assert "Not attempted: define `csat_by_channel`" not in text
+    assert "Not attempted: define csat_by_channel" not in text
     untouched = _text((course / "feedback" / "dee" / AID / f"{AID}.html").read_text())
-    assert "Not attempted: `csat_by_channel` still raises NotImplementedError" in untouched
+    assert "Not attempted: csat_by_channel still raises NotImplementedError" in untouched
 
 
 def test_a_marked_written_answer_shows_its_real_score(course, day):
