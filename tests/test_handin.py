@@ -241,3 +241,16 @@ def test_start_here_says_how_to_check_and_hand_in():
     text = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
     for words in (*HAND_IN_WAYS, "## Handing in", "ready_to_hand_in()", "Run All stops"):
         assert words in text, f"start-here no longer says {words!r}"
+
+
+def test_the_closing_cell_costs_nothing_when_no_check_runs():
+    # Every topic imports the check in its last cell, so a Run All or a grading run pays for the
+    # import: it must not pull in nbformat (and with it jsonschema, about a second) until a check runs.
+    import subprocess
+    import sys
+
+    code = ("import sys; from csworkbook.handin import ready_to_hand_in; ready_to_hand_in(); "
+            "print(sorted(m for m in ('nbformat', 'jsonschema', 'nbclient') if m in sys.modules))")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "JPY_SESSION_NAME"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout

@@ -22,8 +22,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from .checks.core import inline_markdown
 
 __all__ = ["ready_to_hand_in", "check_notebook", "HandInReport", "TaskResult", "HandInError"]
@@ -320,6 +318,9 @@ def check_notebook(path: str | Path, timeout: int = CELL_TIMEOUT, progress=None)
 
     ``progress(done, total)`` is called as each code cell starts. Cells that call
     ``ready_to_hand_in`` are not run (the check would start itself again)."""
+    # Imported here, not at the top: nbformat pulls in jsonschema (about a second), and every
+    # topic imports this module in its last cell, also when nothing is checked (Run All, grading).
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
@@ -437,6 +438,8 @@ def unsaved_warning(last_run: str | None, path: Path) -> str:
     """A note when the code the learner last ran is not in the saved file: it was probably not saved."""
     if not last_run:
         return ""
+    import nbformat
+
     try:
         cells = nbformat.read(path, as_version=4).cells
     except Exception:  # noqa: BLE001 - check_notebook has already read it; no second message
