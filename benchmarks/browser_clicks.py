@@ -4,7 +4,8 @@ Used by the suite (``python3 workbook.py bench --only roleplay``). Starts a priv
 JupyterLab on the workshop role-play notebook, runs it, then clicks the first reply
 on screen again and again (restarting the conversation when it ends, untimed) and
 times each click from the click to the next animation frame after the reply, its
-feedback and the next replies (or the ending) are in the page.
+feedback and the next replies (or the ending) are in the page. The widget reuses its reply
+buttons, so the next replies are seen as the buttons' words changing.
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ async (n) => {
       continue;
     }
     const before = replies();
-    const old = [...document.querySelectorAll('button.csw-choice')];
-    // Rendered: the reply and its feedback are in the page, and the replies offered before the
-    // click have been replaced by the next ones (or by the ending), as the learner sees it.
+    // The widget keeps its reply buttons and gives them the next replies' words, so "rendered"
+    // is: the reply and its feedback are in the page, and the buttons on screen show the next
+    // replies (their words changed) or the ending, as the learner sees it.
+    const offered = () => [...document.querySelectorAll('button.csw-choice')].map(b => b.textContent).join('|');
+    const was = offered();
     const settled = () => replies() > before && document.querySelector('.csw-feedback')
-      && old.every(b => !b.isConnected)
-      && (document.querySelector('button.csw-choice') || document.querySelector('.csw-ending'));
+      && (document.querySelector('.csw-ending') || (document.querySelector('button.csw-choice') && offered() !== was));
     const started = performance.now();
     const rendered = new Promise((resolve) => {
       const observer = new MutationObserver(() => {
