@@ -57,11 +57,14 @@ def server_args(port: int, token: str) -> list[str]:
 
 @contextmanager
 def running_lab(cmd_before_server_args: list[str], env: dict[str, str], tmp: Path, timeout: float = 120):
-    """Start `cmd + server args`, wait until it answers, yield {url, token, log}; stop it after."""
+    """Start `cmd + server args` in tmp, wait until it answers, yield {url, token, log}; stop it after.
+
+    Started in tmp, not the repository: jupyter-collaboration writes its .jupyter_ystore.db
+    into the folder the server starts in."""
     port, token = free_port(), secrets.token_hex(12)
     log_path = tmp / f"lab-{port}.log"
     log = open(log_path, "w")
-    proc = subprocess.Popen([*cmd_before_server_args, *server_args(port, token)], env=env, cwd=REPO,
+    proc = subprocess.Popen([*cmd_before_server_args, *server_args(port, token)], env=env, cwd=tmp,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + timeout
     try:

@@ -7,41 +7,17 @@ On a machine without Chromium this test skips and says why; under CI it must run
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-TOPIC = "07-measuring-satisfaction"
-
-if CHROMIUM is None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("CI must run the browser tests, but Chromium is not installed (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip("Chromium is not installed (apt-get install chromium); the browser tests run in CI",
-                allow_module_level=True)
-
+# Importing browser_lab skips this file without Chromium (and fails it under CI).
+from browser_lab import CHROMIUM, LAUNCH_ARGS, REPO, jupyter_lab_command, private_env, running_lab
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+TOPIC = "07-measuring-satisfaction"
 
 
 def _half_done(folder: Path) -> Path:
@@ -66,34 +42,10 @@ def lab(tmp_path_factory):
     root = tmp / "root"
     root.mkdir()
     _half_done(root)
-    port, token = _free_port(), secrets.token_hex(12)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"),
-               IPYTHONDIR=str(tmp / "ipy"), JUPYTER_DATA_DIR=str(tmp / "data"))
+    env = private_env(tmp)
     env.pop("JPY_SESSION_NAME", None)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True", "--allow-root"]
-    log = open(tmp / "lab.log", "w")
-    # Started in the temporary folder: the collaboration extension writes its .jupyter_ystore.db where it starts.
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pytest.fail(f"JupyterLab did not start:\n{(tmp / 'lab.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-    yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": root, "tmp": tmp}
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    with running_lab([*jupyter_lab_command(), f"--ServerApp.root_dir={root}"], env, tmp, timeout=90) as server:
+        yield {**server, "root": root, "tmp": tmp}
 
 
 @pytest.mark.timeout(400)

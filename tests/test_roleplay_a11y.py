@@ -9,35 +9,16 @@ not written into the test.
 from __future__ import annotations
 
 import ast
-import os
 import re
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-# The same Chromium, flags and skip rule as tests/test_browser.py, kept here rather than imported
-# so this file does not depend on that one's private names.
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("CI must run the browser tests, but Chromium is not installed (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip("Chromium is not installed (apt-get install chromium); the browser tests run in CI",
-                allow_module_level=True)
-
+# Importing browser_lab skips this file without Chromium (and fails it under CI).
+from browser_lab import CHROMIUM, LAUNCH_ARGS, jupyter_lab_command, private_env, running_lab
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
 
 SCENARIO = "late-delivery"
 WIDGET = ".csw-roleplay"
@@ -47,12 +28,6 @@ _ACTIVE = """() => { const e = document.activeElement;
   if (!e || e === document.body) return {body: true, inWidget: false, text: '', tag: e ? e.tagName : ''};
   return {body: false, inWidget: !!e.closest('.csw-roleplay'), tag: e.tagName,
           classes: String(e.className), text: (e.innerText || e.value || '').trim()}; }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _notebook(root: Path) -> Path:
@@ -74,38 +49,14 @@ def _notebook(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A private JupyterLab (same flags as tests/test_browser.py) serving the notebook above."""
+    """A private JupyterLab (the shared launcher in tests/browser_lab.py) serving the notebook above."""
     tmp = tmp_path_factory.mktemp("lab-a11y")
     root = tmp / "root"
     root.mkdir()
     _notebook(root)
-    port, token = _free_port(), secrets.token_hex(12)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "cfg"), JUPYTER_RUNTIME_DIR=str(tmp / "rt"),
-               IPYTHONDIR=str(tmp / "ipy"), JUPYTER_DATA_DIR=str(tmp / "data"))
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True", "--allow-root"]
-    log = open(tmp / "lab.log", "w")
-    # cwd: jupyter-collaboration writes its .jupyter_ystore.db into the working folder.
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pytest.fail(f"JupyterLab did not start:\n{(tmp / 'lab.log').read_text()[-3000:]}")
-            time.sleep(0.5)
-    yield {"url": f"http://127.0.0.1:{port}", "token": token, "root": root, "tmp": tmp}
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    env = private_env(tmp)
+    with running_lab([*jupyter_lab_command(), f"--ServerApp.root_dir={root}"], env, tmp, timeout=90) as server:
+        yield {**server, "root": root, "tmp": tmp}
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:

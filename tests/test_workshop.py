@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import queue
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,28 +23,12 @@ import pytest
 from csworkbook.roleplay import Session, all_paths, extreme_paths, load_scenario
 from csworkbook.workshop import read_runs
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ON_CI = os.environ.get("CI", "").lower() == "true"
-
-if CHROMIUM is None:
-    if ON_CI:
-        pytest.fail("CI must run the workshop test, but Chromium is not installed: .ci/run should install it "
-                    "(apt-get install chromium)", pytrace=False)
-    pytest.skip("Chromium is not installed (apt-get install chromium); the workshop test runs in CI",
-                allow_module_level=True)
-
+# Importing browser_lab skips this file without Chromium (and fails it under CI).
+from browser_lab import CHROMIUM, LAUNCH_ARGS, free_port  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
 SCENARIO = "late-delivery"
 SESSION = "test-session"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _port_open(port: int) -> bool:
@@ -61,7 +44,7 @@ def app(tmp_path_factory):
     course = tmp / "course"
     (course / "source").mkdir(parents=True)
     (course / "nbgrader_config.py").write_text("c = get_config()  # noqa\n")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "rt"), JUPYTER_DATA_DIR=str(tmp / "data"),
                IPYTHONDIR=str(tmp / "ipy"), PYTHONUNBUFFERED="1")
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
